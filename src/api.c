@@ -1,0 +1,401 @@
+/*-------------------------------------------------------------------------
+ *
+ * api.c
+ *	  SQL-callable functions that guard cron.job and show runs in flight.
+ *
+ * The SQL API (cron.schedule, cron.alter_job, ...) is written in SQL and
+ * runs with the caller's rights; every row it writes to cron.job passes
+ * through cron.job_check(), the BEFORE trigger here.  The trigger is where
+ * the rules live, so they hold the same for the API and for direct INSERT or
+ * UPDATE, whatever table privileges a DBA granted:
+ *
+ *	- the schedule parses and the time zone exists;
+ *	- the owner (username) exists and may log in;
+ *	- a non-superuser schedules only as themselves, only in databases they
+ *	  may CONNECT to, and cannot hand a job to someone else;
+ *	- with cron.enable_superuser_jobs off, no job belongs to a superuser;
+ *	- the pg_beat options hold sensible values.
+ *
+ * cron.job_changed(), the statement trigger, wakes the launcher once the
+ * transaction commits.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_authid.h"
+#include "commands/dbcommands.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "storage/proc.h"
+#include "storage/procarray.h"
+#include "utils/acl.h"
+#include "utils/backend_status.h"
+#include "utils/builtins.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+#include "utils/wait_event.h"
+
+#include "cronexpr.h"
+#include "guc.h"
+#include "schedule.h"
+#include "shmem.h"
+
+PG_FUNCTION_INFO_V1(cron_job_check);
+PG_FUNCTION_INFO_V1(cron_job_changed);
+PG_FUNCTION_INFO_V1(cron_running_runs);
+
+/* Longest command accepted: a typo that pastes a dump is not a job. */
+#define API_MAX_COMMAND_LENGTH (1024 * 1024)
+
+static Datum
+api_get(TriggerData *trigdata, HeapTuple tuple, const char *column,
+		bool *isnull)
+{
+	TupleDesc	desc = trigdata->tg_relation->rd_att;
+	int			attno = SPI_fnumber(desc, column);
+
+	if (attno <= 0)
+		elog(ERROR, "cron.job has no column \"%s\"", column);
+	return SPI_getbinval(tuple, desc, attno, isnull);
+}
+
+static char *
+api_get_text(TriggerData *trigdata, HeapTuple tuple, const char *column)
+{
+	bool		isnull;
+	Datum		d = api_get(trigdata, tuple, column, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+static void
+api_require(const char *value, const char *what)
+{
+	if (value == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", what)));
+	if (value[strspn(value, " \t\r\n")] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not be empty", what)));
+}
+
+static int64
+api_interval_usecs(Datum d)
+{
+	Interval   *iv = DatumGetIntervalP(d);
+
+	return iv->time + (int64) iv->day * USECS_PER_DAY +
+		(int64) iv->month * DAYS_PER_MONTH * USECS_PER_DAY;
+}
+
+/*
+ * Check the owner of a job being written: exists, may log in, and, when the
+ * caller is not a superuser, is the caller.
+ */
+static void
+api_check_owner(const char *username, const char *database, bool caller_super)
+{
+	HeapTuple	roletup;
+	Form_pg_authid role;
+	Oid			database_oid;
+	bool		owner_super;
+	bool		owner_login;
+
+	database_oid = get_database_oid(database, true);
+	if (!OidIsValid(database_oid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_DATABASE),
+				 errmsg("database \"%s\" does not exist", database)));
+
+	roletup = SearchSysCache1(AUTHNAME, CStringGetDatum(username));
+	if (!HeapTupleIsValid(roletup))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("role \"%s\" does not exist", username)));
+	role = (Form_pg_authid) GETSTRUCT(roletup);
+	owner_super = role->rolsuper;
+	owner_login = role->rolcanlogin;
+	ReleaseSysCache(roletup);
+
+	if (!caller_super)
+	{
+		char	   *caller = GetUserNameFromId(GetUserId(), false);
+
+		if (strcmp(caller, username) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied to schedule a job as role \"%s\"",
+							username),
+					 errdetail("Only superusers may schedule or change jobs of other roles.")));
+
+		if (pg_database_aclcheck(database_oid, GetUserId(), ACL_CONNECT) != ACLCHECK_OK)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied for database \"%s\"", database),
+					 errdetail("Role \"%s\" does not have CONNECT privilege on database \"%s\".",
+							   username, database)));
+	}
+
+	if (!owner_login)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+				 errmsg("role \"%s\" is not permitted to log in", username),
+				 errdetail("A job runs in a session of its owner, so the owner needs the LOGIN attribute.")));
+
+	if (owner_super && !beat_enable_superuser_jobs)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("cannot schedule a job as superuser \"%s\"", username),
+				 errdetail("cron.enable_superuser_jobs is off.")));
+}
+
+/*
+ * cron.job_check(): BEFORE INSERT OR UPDATE FOR EACH ROW trigger on cron.job.
+ */
+Datum
+cron_job_check(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	HeapTuple	newtuple;
+	bool		caller_super = superuser();
+	char	   *schedule;
+	char	   *command;
+	char	   *nodename;
+	char	   *database;
+	char	   *username;
+	char	   *jobname;
+	char	   *timezone;
+	char	   *policy;
+	CronExpr	expr;
+	Datum		d;
+	bool		isnull;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) ||
+		!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+		TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
+		elog(ERROR, "cron.job_check() must be a BEFORE INSERT OR UPDATE row trigger");
+
+	newtuple = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
+		trigdata->tg_newtuple : trigdata->tg_trigtuple;
+
+	schedule = api_get_text(trigdata, newtuple, "schedule");
+	command = api_get_text(trigdata, newtuple, "command");
+	nodename = api_get_text(trigdata, newtuple, "nodename");
+	database = api_get_text(trigdata, newtuple, "database");
+	username = api_get_text(trigdata, newtuple, "username");
+	jobname = api_get_text(trigdata, newtuple, "jobname");
+	timezone = api_get_text(trigdata, newtuple, "timezone");
+
+	api_require(schedule, "schedule");
+	beat_parse_schedule(schedule, &expr);
+
+	api_require(command, "command");
+	if (strlen(command) > API_MAX_COMMAND_LENGTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("command is too long"),
+				 errdetail("A command may be at most %d bytes.", API_MAX_COMMAND_LENGTH)));
+
+	if (nodename == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("nodename must not be null")));
+	d = api_get(trigdata, newtuple, "nodeport", &isnull);
+	if (isnull || DatumGetInt32(d) < 1 || DatumGetInt32(d) > 65535)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("nodeport must be between 1 and 65535")));
+
+	api_require(database, "database");
+	api_require(username, "username");
+
+	if (jobname != NULL && jobname[strspn(jobname, " \t\r\n")] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("job name must not be empty"),
+				 errhint("Use NULL for a job without a name.")));
+
+	if (timezone != NULL)
+	{
+		if (timezone[0] == '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("time zone must not be empty"),
+					 errhint("Use NULL to follow cron.timezone.")));
+		(void) beat_lookup_timezone(timezone);
+	}
+
+	d = api_get(trigdata, newtuple, "timeout", &isnull);
+	if (!isnull && api_interval_usecs(d) <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("timeout must be a positive interval"),
+				 errhint("Use NULL for no limit.")));
+
+	d = api_get(trigdata, newtuple, "max_retries", &isnull);
+	if (isnull || DatumGetInt32(d) < 0 || DatumGetInt32(d) > 100)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_retries must be between 0 and 100")));
+
+	d = api_get(trigdata, newtuple, "retry_delay", &isnull);
+	if (isnull || api_interval_usecs(d) <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("retry_delay must be a positive interval")));
+
+	policy = api_get_text(trigdata, newtuple, "overlap_policy");
+	if (policy == NULL ||
+		(strcmp(policy, "queue") != 0 && strcmp(policy, "skip") != 0 &&
+		 strcmp(policy, "allow") != 0 && strcmp(policy, "replace") != 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid overlap_policy \"%s\"", policy ? policy : "(null)"),
+				 errhint("Use one of queue, skip, allow or replace.")));
+
+	policy = api_get_text(trigdata, newtuple, "misfire_policy");
+	if (policy == NULL ||
+		(strcmp(policy, "skip") != 0 && strcmp(policy, "run_once") != 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid misfire_policy \"%s\"", policy ? policy : "(null)"),
+				 errhint("Use skip or run_once.")));
+
+	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+	{
+		HeapTuple	oldtuple = trigdata->tg_trigtuple;
+		char	   *old_username = api_get_text(trigdata, oldtuple, "username");
+		Datum		oldid = api_get(trigdata, oldtuple, "jobid", &isnull);
+		Datum		newid = api_get(trigdata, newtuple, "jobid", &isnull);
+
+		if (DatumGetInt64(oldid) != DatumGetInt64(newid))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot change the jobid of a job")));
+
+		/* row-level security already hides others' jobs; be explicit */
+		if (!caller_super && old_username != NULL &&
+			strcmp(old_username, GetUserNameFromId(GetUserId(), false)) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied to change job " INT64_FORMAT,
+							DatumGetInt64(oldid)),
+					 errdetail("The job belongs to role \"%s\".", old_username)));
+	}
+
+	api_check_owner(username, database, caller_super);
+
+	return PointerGetDatum(newtuple);
+}
+
+/*
+ * cron.job_changed(): AFTER ... FOR EACH STATEMENT trigger on cron.job.
+ * Wakes the launcher when the transaction commits.
+ */
+Datum
+cron_job_changed(PG_FUNCTION_ARGS)
+{
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "cron.job_changed() must be called as a trigger");
+
+	beat_wake_launcher_at_commit();
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * cron.running_runs(): the runs in flight, from shared memory.  A
+ * non-superuser sees the runs of the roles whose privileges they have.
+ */
+Datum
+cron_running_runs(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	TimestampTz now = GetCurrentTimestamp();
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	if (beat_shared == NULL)
+		return (Datum) 0;
+
+	for (i = 0; i < beat_shared->nslots; i++)
+	{
+		BeatRunSlot *slot = &beat_shared->slots[i];
+		BeatRunSlot copy;
+		Datum		values[11];
+		bool		nulls[11];
+		PGPROC	   *proc;
+		const char *database;
+		const char *username;
+
+		LWLockAcquire(beat_shared->lock, LW_SHARED);
+		if (slot->state != BEAT_SLOT_STARTING && slot->state != BEAT_SLOT_RUNNING)
+		{
+			LWLockRelease(beat_shared->lock);
+			continue;
+		}
+		memcpy(&copy, slot, offsetof(BeatRunSlot, message));
+		LWLockRelease(beat_shared->lock);
+
+		if (!has_privs_of_role(GetUserId(), copy.user_oid))
+			continue;
+
+		memset(nulls, 0, sizeof(nulls));
+		values[0] = Int64GetDatum(copy.runid);
+		values[1] = Int64GetDatum(copy.jobid);
+		values[2] = Int32GetDatum(copy.pid);
+		nulls[2] = (copy.pid == 0);
+		values[3] = CStringGetTextDatum(copy.state == BEAT_SLOT_RUNNING ?
+										"running" : "starting");
+		values[4] = TimestampTzGetDatum(copy.scheduled_time);
+		nulls[4] = (copy.scheduled_time == 0);
+		values[5] = TimestampTzGetDatum(copy.start_time);
+		nulls[5] = (copy.start_time == 0);
+		if (copy.start_time != 0)
+		{
+			Interval   *iv = palloc0(sizeof(Interval));
+
+			iv->time = now - copy.start_time;
+			values[6] = IntervalPGetDatum(iv);
+		}
+		else
+			nulls[6] = true;
+
+		nulls[7] = nulls[8] = true;
+		if (copy.pid != 0 && (proc = BackendPidGetProc(copy.pid)) != NULL)
+		{
+			uint32		info = *((volatile uint32 *) &proc->wait_event_info);
+			const char *type = pgstat_get_wait_event_type(info);
+			const char *event = pgstat_get_wait_event(info);
+
+			if (type != NULL)
+			{
+				values[7] = CStringGetTextDatum(type);
+				nulls[7] = false;
+			}
+			if (event != NULL)
+			{
+				values[8] = CStringGetTextDatum(event);
+				nulls[8] = false;
+			}
+		}
+
+		database = get_database_name(copy.database_oid);
+		username = GetUserNameFromId(copy.user_oid, true);
+		values[9] = database ? CStringGetTextDatum(database) : (Datum) 0;
+		nulls[9] = (database == NULL);
+		values[10] = username ? CStringGetTextDatum(username) : (Datum) 0;
+		nulls[10] = (username == NULL);
+
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+
+	return (Datum) 0;
+}

@@ -1,0 +1,318 @@
+/*-------------------------------------------------------------------------
+ *
+ * catalog.c
+ *	  The only file that knows the names of pg_beat's tables and columns.
+ *
+ * The launcher reads cron.job and writes cron.job_run_details through the
+ * functions here, with parameters (never SQL built from values) and with
+ * plans prepared once per launcher and kept.  Every statement names its
+ * objects with their schema and the launcher pins search_path, so objects
+ * other users create cannot capture them.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/extension.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+
+#include "catalog.h"
+
+static SPIPlanPtr catalog_insert_plan = NULL;
+static SPIPlanPtr catalog_update_plan = NULL;
+
+/*
+ * Is the extension installed in this database, its tables in place?
+ */
+bool
+beat_catalog_extension_ready(void)
+{
+	Oid			nsp;
+
+	if (!OidIsValid(get_extension_oid("pg_beat", true)))
+		return false;
+	nsp = get_namespace_oid("cron", true);
+	if (!OidIsValid(nsp))
+		return false;
+	return OidIsValid(get_relname_relid("job", nsp)) &&
+		OidIsValid(get_relname_relid("job_run_details", nsp));
+}
+
+static char *
+catalog_text(HeapTuple tuple, TupleDesc desc, int col, bool *isnull)
+{
+	Datum		d = SPI_getbinval(tuple, desc, col, isnull);
+
+	return *isnull ? NULL : TextDatumGetCString(d);
+}
+
+static int64
+catalog_interval_usecs(HeapTuple tuple, TupleDesc desc, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tuple, desc, col, &isnull);
+	Interval   *iv;
+
+	if (isnull)
+		return 0;
+	iv = DatumGetIntervalP(d);
+	return iv->time + (int64) iv->day * USECS_PER_DAY +
+		(int64) iv->month * DAYS_PER_MONTH * USECS_PER_DAY;
+}
+
+/*
+ * Read every job into a list of BeatJobRow allocated in cxt.  With
+ * with_history, also the newest scheduled_time each job has in the history
+ * (one index probe per job: done once, when the launcher starts).
+ */
+List *
+beat_catalog_load_jobs(MemoryContext cxt, bool with_history)
+{
+	const char *query_plain =
+		"SELECT j.jobid, j.schedule, j.command, j.nodename, j.nodeport,"
+		" j.database, j.username, j.active, j.jobname, j.timezone,"
+		" j.timeout, j.max_retries, j.retry_delay, j.overlap_policy,"
+		" j.misfire_policy, j.on_failure, NULL::pg_catalog.timestamptz"
+		" FROM cron.job j";
+	const char *query_history =
+		"SELECT j.jobid, j.schedule, j.command, j.nodename, j.nodeport,"
+		" j.database, j.username, j.active, j.jobname, j.timezone,"
+		" j.timeout, j.max_retries, j.retry_delay, j.overlap_policy,"
+		" j.misfire_policy, j.on_failure,"
+		" (SELECT pg_catalog.max(r.scheduled_time) FROM cron.job_run_details r"
+		"   WHERE r.jobid OPERATOR(pg_catalog.=) j.jobid)"
+		" FROM cron.job j";
+	List	   *jobs = NIL;
+	uint64		i;
+	int			ret;
+
+	ret = SPI_execute(with_history ? query_history : query_plain, true, 0);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "could not read cron.job: SPI error %d", ret);
+
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+		BeatJobRow *job = palloc0(sizeof(BeatJobRow));
+		bool		isnull;
+		Datum		d;
+
+		job->jobid = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
+		job->schedule = catalog_text(tuple, desc, 2, &isnull);
+		job->command = catalog_text(tuple, desc, 3, &isnull);
+		job->nodename = catalog_text(tuple, desc, 4, &isnull);
+		d = SPI_getbinval(tuple, desc, 5, &isnull);
+		job->nodeport = isnull ? 0 : DatumGetInt32(d);
+		job->database = catalog_text(tuple, desc, 6, &isnull);
+		job->username = catalog_text(tuple, desc, 7, &isnull);
+		d = SPI_getbinval(tuple, desc, 8, &isnull);
+		job->active = isnull ? false : DatumGetBool(d);
+		job->jobname = catalog_text(tuple, desc, 9, &isnull);
+		job->timezone = catalog_text(tuple, desc, 10, &isnull);
+		job->timeout_usecs = catalog_interval_usecs(tuple, desc, 11);
+		d = SPI_getbinval(tuple, desc, 12, &isnull);
+		job->max_retries = isnull ? 0 : DatumGetInt32(d);
+		job->retry_delay_usecs = catalog_interval_usecs(tuple, desc, 13);
+		job->overlap_policy = catalog_text(tuple, desc, 14, &isnull);
+		job->misfire_policy = catalog_text(tuple, desc, 15, &isnull);
+		job->on_failure = catalog_text(tuple, desc, 16, &isnull);
+		d = SPI_getbinval(tuple, desc, 17, &isnull);
+		job->last_scheduled = isnull ? 0 : DatumGetTimestampTz(d);
+
+		/* a NULL here would be a bug in the trigger; never run such a job */
+		if (job->schedule == NULL || job->command == NULL ||
+			job->database == NULL || job->username == NULL)
+			job->active = false;
+		if (job->overlap_policy == NULL)
+			job->overlap_policy = pstrdup("queue");
+		if (job->misfire_policy == NULL)
+			job->misfire_policy = pstrdup("skip");
+		if (job->nodename == NULL)
+			job->nodename = pstrdup("localhost");
+
+		jobs = lappend(jobs, job);
+		MemoryContextSwitchTo(old);
+	}
+
+	return jobs;
+}
+
+/*
+ * Record a run before it starts.  The unique constraint on (jobid,
+ * scheduled_time, attempt) is what makes a slot impossible to run twice:
+ * returns 0 when that slot was already recorded (by this or an earlier
+ * launcher), else the new runid.
+ */
+int64
+beat_catalog_insert_run(const BeatJobRow *job, TimestampTz scheduled_time,
+						int32 attempt, const char *status)
+{
+	Oid			argtypes[7] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
+	TIMESTAMPTZOID, INT4OID};
+	Datum		values[7];
+	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	int			ret;
+	bool		isnull;
+
+	if (catalog_insert_plan == NULL)
+	{
+		SPIPlanPtr	plan;
+
+		plan = SPI_prepare("INSERT INTO cron.job_run_details"
+						   " (jobid, database, username, command, status,"
+						   "  scheduled_time, attempt)"
+						   " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+						   " ON CONFLICT (jobid, scheduled_time, attempt) DO NOTHING"
+						   " RETURNING runid",
+						   7, argtypes);
+		if (plan == NULL)
+			elog(ERROR, "could not prepare the run insert: %s",
+				 SPI_result_code_string(SPI_result));
+		SPI_keepplan(plan);
+		catalog_insert_plan = plan;
+	}
+
+	values[0] = Int64GetDatum(job->jobid);
+	values[1] = CStringGetTextDatum(job->database);
+	values[2] = CStringGetTextDatum(job->username);
+	values[3] = CStringGetTextDatum(job->command);
+	values[4] = CStringGetTextDatum(status);
+	if (scheduled_time == 0)
+		nulls[5] = 'n';
+	values[5] = TimestampTzGetDatum(scheduled_time);
+	values[6] = Int32GetDatum(attempt);
+
+	ret = SPI_execute_plan(catalog_insert_plan, values, nulls, false, 1);
+	if (ret != SPI_OK_INSERT_RETURNING)
+		elog(ERROR, "could not record a run: SPI error %d", ret);
+	if (SPI_processed == 0)
+		return 0;
+	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+									   SPI_tuptable->tupdesc, 1, &isnull));
+}
+
+/*
+ * Write a run's status and outcome.  NULL arguments leave the column as it
+ * is, so the same statement serves "running" and the final state.
+ */
+void
+beat_catalog_update_run(const BeatRunOutcome *outcome)
+{
+	Oid			argtypes[7] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, INT4OID,
+	TIMESTAMPTZOID, TIMESTAMPTZOID};
+	Datum		values[7];
+	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	int			ret;
+
+	if (catalog_update_plan == NULL)
+	{
+		SPIPlanPtr	plan;
+
+		plan = SPI_prepare("UPDATE cron.job_run_details SET"
+						   " status = $2,"
+						   " return_message = COALESCE($3, return_message),"
+						   " sqlstate = COALESCE($4, sqlstate),"
+						   " job_pid = COALESCE($5, job_pid),"
+						   " start_time = COALESCE($6, start_time),"
+						   " end_time = COALESCE($7, end_time)"
+						   " WHERE runid OPERATOR(pg_catalog.=) $1",
+						   7, argtypes);
+		if (plan == NULL)
+			elog(ERROR, "could not prepare the run update: %s",
+				 SPI_result_code_string(SPI_result));
+		SPI_keepplan(plan);
+		catalog_update_plan = plan;
+	}
+
+	values[0] = Int64GetDatum(outcome->runid);
+	values[1] = CStringGetTextDatum(outcome->status);
+	if (outcome->message != NULL)
+		values[2] = CStringGetTextDatum(outcome->message);
+	else
+		nulls[2] = 'n';
+	if (outcome->sqlstate != NULL && outcome->sqlstate[0] != '\0')
+		values[3] = CStringGetTextDatum(outcome->sqlstate);
+	else
+		nulls[3] = 'n';
+	values[4] = Int32GetDatum(outcome->pid);
+	if (outcome->pid == 0)
+		nulls[4] = 'n';
+	values[5] = TimestampTzGetDatum(outcome->start_time);
+	if (outcome->start_time == 0)
+		nulls[5] = 'n';
+	values[6] = TimestampTzGetDatum(outcome->end_time);
+	if (outcome->end_time == 0)
+		nulls[6] = 'n';
+
+	ret = SPI_execute_plan(catalog_update_plan, values, nulls, false, 0);
+	if (ret != SPI_OK_UPDATE)
+		elog(ERROR, "could not update run " INT64_FORMAT ": SPI error %d",
+			 outcome->runid, ret);
+}
+
+/*
+ * Close runs left 'starting' or 'running' by a crash or restart, except the
+ * ones still in flight (keep).  Returns how many were closed.
+ */
+uint64
+beat_catalog_close_interrupted_runs(const int64 *keep, int nkeep,
+									const char *message)
+{
+	Oid			argtypes[2] = {INT8ARRAYOID, TEXTOID};
+	Datum		values[2];
+	Datum	   *elems;
+	ArrayType  *arr;
+	int			i;
+	int			ret;
+
+	elems = palloc(sizeof(Datum) * Max(nkeep, 1));
+	for (i = 0; i < nkeep; i++)
+		elems[i] = Int64GetDatum(keep[i]);
+	arr = construct_array(elems, nkeep, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+
+	values[0] = PointerGetDatum(arr);
+	values[1] = CStringGetTextDatum(message);
+
+	ret = SPI_execute_with_args("UPDATE cron.job_run_details SET"
+								" status = 'failed',"
+								" return_message = $2,"
+								" end_time = pg_catalog.now()"
+								" WHERE status OPERATOR(pg_catalog.=) ANY (ARRAY['starting', 'running']::pg_catalog.text[])"
+								" AND NOT runid OPERATOR(pg_catalog.=) ANY ($1)",
+								2, argtypes, values, NULL, false, 0);
+	if (ret != SPI_OK_UPDATE)
+		elog(ERROR, "could not close interrupted runs: SPI error %d", ret);
+	return SPI_processed;
+}
+
+/*
+ * Delete at most limit history rows that ended more than retention ago.
+ * Small batches keep locks and WAL bursts short.  Returns rows deleted.
+ */
+uint64
+beat_catalog_purge_history(int64 retention_usecs, int limit)
+{
+	Oid			argtypes[2] = {TIMESTAMPTZOID, INT4OID};
+	Datum		values[2];
+	int			ret;
+
+	values[0] = TimestampTzGetDatum(GetCurrentTimestamp() - retention_usecs);
+	values[1] = Int32GetDatum(limit);
+
+	ret = SPI_execute_with_args("DELETE FROM cron.job_run_details WHERE runid"
+								" OPERATOR(pg_catalog.=) ANY (ARRAY("
+								"  SELECT runid FROM cron.job_run_details"
+								"  WHERE end_time OPERATOR(pg_catalog.<) $1"
+								"  LIMIT $2))",
+								2, argtypes, values, NULL, false, 0);
+	if (ret != SPI_OK_DELETE)
+		elog(ERROR, "could not purge the run history: SPI error %d", ret);
+	return SPI_processed;
+}

@@ -1,0 +1,295 @@
+/*-------------------------------------------------------------------------
+ *
+ * guc.c
+ *	  Defines the cron.* settings (SPEC section 3).
+ *
+ * The names, types and defaults are pg_cron's, so that a postgresql.conf
+ * written for pg_cron works unchanged; pg_beat adds notify_channel and
+ * history_retention.  Settings that decide which database the launcher
+ * watches or how much shared memory it needs are postmaster-only; settings
+ * an operator wants to change at run time are reloadable with SIGHUP.  All
+ * of them may only be set by a superuser (in the configuration file or with
+ * ALTER SYSTEM), because a scheduler's settings decide what runs as whom.
+ *
+ * A few variables (cron.job_id, cron.run_id, cron.scheduled_time,
+ * cron.failed_run) are internal: the executor sets them in a job's session
+ * so that the command can tell which run it is.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "pgtime.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/timestamp.h"
+
+#include "guc.h"
+
+char	   *beat_database_name = NULL;
+char	   *beat_timezone = NULL;
+int			beat_max_running_jobs = 32;
+bool		beat_log_run = true;
+bool		beat_log_statement = true;
+int			beat_log_min_messages = WARNING;
+bool		beat_enable_superuser_jobs = true;
+bool		beat_launch_active_jobs = true;
+bool		beat_use_background_workers = true;
+char	   *beat_host = NULL;
+char	   *beat_notify_channel = NULL;
+char	   *beat_history_retention = NULL;
+
+char	   *beat_current_job_id = NULL;
+char	   *beat_current_run_id = NULL;
+char	   *beat_current_scheduled_time = NULL;
+char	   *beat_failed_run = NULL;
+
+static const struct config_enum_entry beat_message_level_options[] = {
+	{"debug5", DEBUG5, false},
+	{"debug4", DEBUG4, false},
+	{"debug3", DEBUG3, false},
+	{"debug2", DEBUG2, false},
+	{"debug1", DEBUG1, false},
+	{"debug", DEBUG2, true},
+	{"info", INFO, false},
+	{"notice", NOTICE, false},
+	{"warning", WARNING, false},
+	{"error", ERROR, false},
+	{"log", LOG, false},
+	{"fatal", FATAL, false},
+	{"panic", PANIC, false},
+	{NULL, 0, false}
+};
+
+/*
+ * cron.timezone must name a zone of PostgreSQL's time zone database: a typo
+ * would otherwise shift every job silently.
+ */
+static bool
+beat_check_timezone(char **newval, void **extra, GucSource source)
+{
+	if (*newval == NULL || (*newval)[0] == '\0')
+	{
+		GUC_check_errdetail("The time zone must not be empty.");
+		return false;
+	}
+	if (pg_tzset(*newval) == NULL)
+	{
+		GUC_check_errdetail("Time zone \"%s\" is not recognized.", *newval);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Parse an interval setting without catalog access.  Returns false when the
+ * text is not an interval; *usecs gets its length in microseconds (months
+ * count as 30 days, as in interval arithmetic on timestamps).
+ */
+static bool
+beat_parse_interval(const char *text, int64 *usecs)
+{
+	Datum		d;
+	Interval   *iv;
+	if (text == NULL)
+		return false;
+
+	/* "0" alone means "keep everything" */
+	if (strspn(text, " 0") == strlen(text) && strchr(text, '0') != NULL)
+	{
+		*usecs = 0;
+		return true;
+	}
+
+	PG_TRY();
+	{
+		d = DirectFunctionCall3(interval_in, CStringGetDatum(text),
+								ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	}
+	PG_CATCH();
+	{
+		FlushErrorState();
+		return false;
+	}
+	PG_END_TRY();
+
+	iv = DatumGetIntervalP(d);
+	*usecs = iv->time + (int64) iv->day * USECS_PER_DAY +
+		(int64) iv->month * DAYS_PER_MONTH * USECS_PER_DAY;
+	return true;
+}
+
+static bool
+beat_check_history_retention(char **newval, void **extra, GucSource source)
+{
+	int64		usecs;
+
+	if (!beat_parse_interval(*newval, &usecs) || usecs < 0)
+	{
+		GUC_check_errdetail("cron.history_retention must be a non-negative interval such as \"30 days\", or 0 to keep all history.");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Retention in microseconds; 0 keeps everything.
+ */
+int64
+beat_history_retention_usecs(void)
+{
+	int64		usecs = 0;
+
+	if (!beat_parse_interval(beat_history_retention, &usecs))
+		return 0;
+	return usecs;
+}
+
+void
+beat_define_settings(void)
+{
+	DefineCustomStringVariable("cron.database_name",
+							   "Database in which pg_beat's catalog lives.",
+							   "The launcher connects to this database and only there may CREATE EXTENSION pg_beat run.",
+							   &beat_database_name,
+							   "postgres",
+							   PGC_POSTMASTER,
+							   GUC_SUPERUSER_ONLY,
+							   NULL, NULL, NULL);
+
+	DefineCustomStringVariable("cron.timezone",
+							   "Time zone of schedules that name none.",
+							   "Any IANA time zone name known to PostgreSQL.",
+							   &beat_timezone,
+							   "GMT",
+							   PGC_SIGHUP,
+							   0,
+							   beat_check_timezone, NULL, NULL);
+
+	DefineCustomIntVariable("cron.max_running_jobs",
+							"Maximum number of job runs in flight at once.",
+							"Each run uses a background worker, so max_worker_processes must leave room for them.",
+							&beat_max_running_jobs,
+							32, 1, 4096,
+							PGC_POSTMASTER,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("cron.log_run",
+							 "Record job runs in cron.job_run_details.",
+							 NULL,
+							 &beat_log_run,
+							 true,
+							 PGC_SIGHUP,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("cron.log_statement",
+							 "Log every job command before it runs.",
+							 NULL,
+							 &beat_log_statement,
+							 true,
+							 PGC_SIGHUP,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomEnumVariable("cron.log_min_messages",
+							 "Minimum level of the launcher's own log messages.",
+							 NULL,
+							 &beat_log_min_messages,
+							 WARNING,
+							 beat_message_level_options,
+							 PGC_SIGHUP,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("cron.enable_superuser_jobs",
+							 "Allow jobs that run as a superuser.",
+							 NULL,
+							 &beat_enable_superuser_jobs,
+							 true,
+							 PGC_SIGHUP,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("cron.launch_active_jobs",
+							 "Launch active jobs; off pauses every job without a restart.",
+							 NULL,
+							 &beat_launch_active_jobs,
+							 true,
+							 PGC_SIGHUP,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("cron.use_background_workers",
+							 "Accepted for compatibility with pg_cron; pg_beat always runs local jobs in background workers.",
+							 NULL,
+							 &beat_use_background_workers,
+							 true,
+							 PGC_POSTMASTER,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomStringVariable("cron.host",
+							   "Host name that means this server in cron.job.nodename.",
+							   "Jobs whose nodename is localhost, empty or this name run locally.",
+							   &beat_host,
+							   "localhost",
+							   PGC_POSTMASTER,
+							   GUC_SUPERUSER_ONLY,
+							   NULL, NULL, NULL);
+
+	DefineCustomStringVariable("cron.notify_channel",
+							   "NOTIFY channel that announces failed runs; empty disables.",
+							   NULL,
+							   &beat_notify_channel,
+							   "cron_job_failed",
+							   PGC_SIGHUP,
+							   0,
+							   NULL, NULL, NULL);
+
+	DefineCustomStringVariable("cron.history_retention",
+							   "How long rows of cron.job_run_details are kept; 0 keeps all.",
+							   NULL,
+							   &beat_history_retention,
+							   "30 days",
+							   PGC_SIGHUP,
+							   0,
+							   beat_check_history_retention, NULL, NULL);
+
+	/* Internal: which run a job's session is executing. */
+	DefineCustomStringVariable("cron.job_id",
+							   "Job id of the run this session executes.",
+							   NULL,
+							   &beat_current_job_id,
+							   "",
+							   PGC_INTERNAL,
+							   GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
+							   NULL, NULL, NULL);
+	DefineCustomStringVariable("cron.run_id",
+							   "Run id of the run this session executes.",
+							   NULL,
+							   &beat_current_run_id,
+							   "",
+							   PGC_INTERNAL,
+							   GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
+							   NULL, NULL, NULL);
+	DefineCustomStringVariable("cron.scheduled_time",
+							   "Scheduled time of the run this session executes.",
+							   NULL,
+							   &beat_current_scheduled_time,
+							   "",
+							   PGC_INTERNAL,
+							   GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
+							   NULL, NULL, NULL);
+	DefineCustomStringVariable("cron.failed_run",
+							   "The failed run, as JSON, inside an on_failure command.",
+							   NULL,
+							   &beat_failed_run,
+							   "",
+							   PGC_INTERNAL,
+							   GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
+							   NULL, NULL, NULL);
+
+	MarkGUCPrefixReserved("cron");
+}

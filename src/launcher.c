@@ -1,0 +1,1285 @@
+/*-------------------------------------------------------------------------
+ *
+ * launcher.c
+ *	  The pg_beat launcher: decides what runs when, and records it.
+ *
+ * There is one launcher per cluster, a static background worker connected
+ * to cron.database_name.  It starts only once recovery has finished, so a
+ * standby runs nothing and a promoted standby starts scheduling at once.
+ *
+ * The launcher keeps every job in a hash table, and the active ones in a
+ * pairing heap ordered by their next fire instant, so the next due run is
+ * found in O(log n).  It sleeps on its latch until that instant, until a
+ * catalog change (a backend that changed cron.job bumps a generation counter
+ * and sets the latch after it commits, see shmem.c), or until one of its
+ * runs starts or ends (the workers set the latch too).  Each time it wakes:
+ *
+ *	1. it reloads the jobs if the catalog generation moved;
+ *	2. it takes the jobs whose instant has come off the timer heap and
+ *	   computes their next instant; a due slot becomes a run waiting in the
+ *	   ready heap (ordered by due time), or, while the job's previous run is
+ *	   still going, a pending run that starts when it ends (overlap policy
+ *	   "queue": any number of slots coalesce into one);
+ *	3. it collects the runs that started or ended since it last looked;
+ *	4. it takes runs off the ready heap while cron.max_running_jobs allows,
+ *	   checks that each owner may still run it, and records it;
+ *	5. in ONE transaction it writes all of that to cron.job_run_details,
+ *	   then starts a background worker (executor.c) per new run.
+ *
+ * A run is recorded, under the unique constraint on (jobid, scheduled_time,
+ * attempt), before its worker starts, so no restart, crash or race can run a
+ * slot twice.  The launcher never waits for a run: it learns of progress
+ * through the run slots in shared memory.  Everything it knows is in the
+ * catalog or in shared memory, so when it dies it is simply restarted: it
+ * adopts the runs still in flight, closes the runs a crash interrupted, and
+ * picks each job up where its history ends.
+ *
+ * Slots missed while the launcher was not running (a stop, a crash, a
+ * forward clock jump) run late, once, if the newest of them is less than
+ * BEAT_MISFIRE_GRACE old: a restart that takes a few seconds does not lose
+ * a run.  Older ones follow the job's misfire_policy: "skip" records one
+ * skipped row, "run_once" runs once for the newest missed slot.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_authid.h"
+#include "commands/sequence.h"
+#include "commands/dbcommands.h"
+#include "executor/spi.h"
+#include "lib/pairingheap.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "postmaster/interrupt.h"
+#include "storage/dsm.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "storage/proc.h"
+#include "tcop/tcopprot.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+
+#include "catalog.h"
+#include "cronexpr.h"
+#include "guc.h"
+#include "launcher.h"
+#include "schedule.h"
+#include "shmem.h"
+
+/* Slots this much late still run; older ones follow misfire_policy. */
+#define BEAT_MISFIRE_GRACE	(60 * USECS_PER_SEC)
+
+/* How often the launcher purges old history, at most. */
+#define BEAT_PURGE_INTERVAL (60 * USECS_PER_SEC)
+#define BEAT_PURGE_BATCH	1000
+
+/* Longest sleep: the launcher re-checks settings and retention this often. */
+#define BEAT_MAX_SLEEP_MS	60000
+
+/* A job, as the launcher keeps it between catalog loads. */
+typedef struct LauncherJob
+{
+	int64		jobid;			/* hash key */
+	MemoryContext cxt;			/* holds row */
+	BeatJobRow *row;
+	bool		seen;			/* present in the latest catalog load */
+	bool		deleted;		/* gone from the catalog, runs still going */
+	bool		schedulable;	/* schedule parsed and zone known */
+	CronExpr	expr;
+	pg_tz	   *tz;
+
+	TimestampTz next_fire;		/* next slot; DT_NOEND when none */
+	bool		in_timers;
+	pairingheap_node timer_node;
+
+	bool		in_ready;		/* a run waits for a free slot */
+	pairingheap_node ready_node;
+	TimestampTz ready_due;		/* when it fell due: orders the ready heap */
+	TimestampTz ready_slot;		/* scheduled_time it will be recorded with */
+
+	int			nrunning;
+	bool		pending;		/* a slot fell due while a run was going */
+	TimestampTz pending_slot;
+} LauncherJob;
+
+/* What the launcher alone knows of a run slot. */
+typedef struct LauncherSlot
+{
+	bool		in_use;
+	int64		jobid;
+	int64		runid;
+	BackgroundWorkerHandle *handle; /* NULL for runs adopted after restart */
+	dsm_segment *command_seg;
+} LauncherSlot;
+
+/* A job whose missed slots are recorded as skipped in this iteration. */
+typedef struct LauncherMisfire
+{
+	LauncherJob *job;
+	TimestampTz slot;			/* the newest missed slot */
+} LauncherMisfire;
+
+/* A run recorded in this iteration whose worker is still to start. */
+typedef struct LauncherNewRun
+{
+	LauncherJob *job;
+	int64		runid;
+	Oid			database_oid;
+	Oid			user_oid;
+	TimestampTz scheduled_time;
+	int			slotno;
+} LauncherNewRun;
+
+static MemoryContext launcher_context = NULL;
+static MemoryContext launcher_scratch = NULL;
+static HTAB *launcher_jobs = NULL;
+static pairingheap *launcher_timers = NULL;
+static pairingheap *launcher_ready = NULL;
+static LauncherSlot *launcher_slots = NULL;
+static uint64 launcher_generation = 0;
+static char *launcher_loaded_timezone = NULL;
+static TimestampTz launcher_last_purge = 0;
+
+/* ----------------------------------------------------------------
+ * Registration
+ * ----------------------------------------------------------------
+ */
+
+void
+beat_register_launcher(void)
+{
+	BackgroundWorker worker;
+
+	memset(&worker, 0, sizeof(worker));
+	worker.bgw_flags = BGWORKER_SHMEM_ACCESS |
+		BGWORKER_BACKEND_DATABASE_CONNECTION;
+	/* a standby runs nothing: start once recovery has finished */
+	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	worker.bgw_restart_time = 1;
+	snprintf(worker.bgw_library_name, BGW_MAXLEN, "pg_beat");
+	snprintf(worker.bgw_function_name, BGW_MAXLEN, "beat_launcher_main");
+	snprintf(worker.bgw_name, BGW_MAXLEN, "pg_beat launcher");
+	snprintf(worker.bgw_type, BGW_MAXLEN, "pg_beat launcher");
+	RegisterBackgroundWorker(&worker);
+}
+
+/* ----------------------------------------------------------------
+ * The heaps
+ * ----------------------------------------------------------------
+ */
+
+/* min-heap on next_fire, ties by jobid */
+static int
+launcher_timer_compare(const pairingheap_node *a, const pairingheap_node *b,
+					   void *arg)
+{
+	const LauncherJob *ja = pairingheap_const_container(LauncherJob, timer_node, a);
+	const LauncherJob *jb = pairingheap_const_container(LauncherJob, timer_node, b);
+
+	if (ja->next_fire != jb->next_fire)
+		return ja->next_fire < jb->next_fire ? 1 : -1;
+	if (ja->jobid != jb->jobid)
+		return ja->jobid < jb->jobid ? 1 : -1;
+	return 0;
+}
+
+/* min-heap on ready_due, ties by jobid */
+static int
+launcher_ready_compare(const pairingheap_node *a, const pairingheap_node *b,
+					   void *arg)
+{
+	const LauncherJob *ja = pairingheap_const_container(LauncherJob, ready_node, a);
+	const LauncherJob *jb = pairingheap_const_container(LauncherJob, ready_node, b);
+
+	if (ja->ready_due != jb->ready_due)
+		return ja->ready_due < jb->ready_due ? 1 : -1;
+	if (ja->jobid != jb->jobid)
+		return ja->jobid < jb->jobid ? 1 : -1;
+	return 0;
+}
+
+static void
+launcher_timer_remove(LauncherJob *job)
+{
+	if (job->in_timers)
+	{
+		pairingheap_remove(launcher_timers, &job->timer_node);
+		job->in_timers = false;
+	}
+}
+
+static void
+launcher_timer_set(LauncherJob *job, TimestampTz next_fire)
+{
+	launcher_timer_remove(job);
+	job->next_fire = next_fire;
+	if (next_fire != DT_NOEND && job->schedulable && job->row->active &&
+		!job->deleted)
+	{
+		pairingheap_add(launcher_timers, &job->timer_node);
+		job->in_timers = true;
+	}
+}
+
+static void
+launcher_ready_remove(LauncherJob *job)
+{
+	if (job->in_ready)
+	{
+		pairingheap_remove(launcher_ready, &job->ready_node);
+		job->in_ready = false;
+	}
+}
+
+/*
+ * Queue a run of job for slot 'slot', which fell due at 'due'.  A job waits
+ * in the ready heap at most once: a second slot before it started coalesces
+ * into the first (which then serves the newer slot).
+ */
+static void
+launcher_ready_add(LauncherJob *job, TimestampTz due, TimestampTz slot)
+{
+	if (job->in_ready)
+	{
+		job->ready_slot = slot;
+		return;
+	}
+	job->ready_due = due;
+	job->ready_slot = slot;
+	pairingheap_add(launcher_ready, &job->ready_node);
+	job->in_ready = true;
+}
+
+/* ----------------------------------------------------------------
+ * Jobs
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * Parse the job's schedule and zone.  The trigger validated both on write,
+ * so failing here means the zone database or cron.timezone changed under
+ * us: warn and leave the job idle rather than stop the launcher.
+ */
+static void
+launcher_prepare_job(LauncherJob *job)
+{
+	MemoryContext oldcontext = CurrentMemoryContext;
+
+	job->schedulable = false;
+	PG_TRY();
+	{
+		beat_parse_schedule(job->row->schedule, &job->expr);
+		job->tz = beat_lookup_timezone(job->row->timezone);
+		job->schedulable = true;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		ereport(WARNING,
+				(errmsg("pg_beat: job " INT64_FORMAT " cannot be scheduled: %s",
+						job->jobid, edata->message),
+				 edata->detail ? errdetail("%s", edata->detail) : 0));
+		FreeErrorData(edata);
+	}
+	PG_END_TRY();
+}
+
+static bool
+launcher_same_string(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/*
+ * The first slot of a job that the launcher has just learned about.  'from'
+ * is where its history ends (or now).  Interval schedules count from the
+ * previous slot.
+ */
+static TimestampTz
+launcher_first_fire(LauncherJob *job, TimestampTz from)
+{
+	if (!job->schedulable)
+		return DT_NOEND;
+	return beat_next_fire(&job->expr, job->tz, from);
+}
+
+static void
+launcher_forget_job(LauncherJob *job)
+{
+	bool		found;
+
+	launcher_timer_remove(job);
+	launcher_ready_remove(job);
+	MemoryContextDelete(job->cxt);
+	hash_search(launcher_jobs, &job->jobid, HASH_REMOVE, &found);
+}
+
+/*
+ * Bring the in-memory jobs in line with cron.job.  Jobs whose schedule,
+ * zone or active flag did not change keep their next instant; the others
+ * start afresh from now.  at_startup: the jobs come with the newest slot of
+ * their history, and each resumes after it.
+ */
+static void
+launcher_load_jobs(bool at_startup, TimestampTz now)
+{
+	List	   *rows;
+	ListCell   *lc;
+	HASH_SEQ_STATUS seq;
+	LauncherJob *job;
+	bool		timezone_changed;
+	MemoryContext load_cxt;
+
+	load_cxt = AllocSetContextCreate(launcher_context, "pg_beat job load",
+									 ALLOCSET_DEFAULT_SIZES);
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+
+	if (!beat_catalog_extension_ready())
+		rows = NIL;
+	else
+		rows = beat_catalog_load_jobs(load_cxt, at_startup);
+
+	timezone_changed = !launcher_same_string(launcher_loaded_timezone,
+											 beat_timezone);
+
+	hash_seq_init(&seq, launcher_jobs);
+	while ((job = hash_seq_search(&seq)) != NULL)
+		job->seen = false;
+
+	foreach(lc, rows)
+	{
+		BeatJobRow *row = lfirst(lc);
+		bool		found;
+		bool		reschedule;
+
+		job = hash_search(launcher_jobs, &row->jobid, HASH_ENTER, &found);
+		if (!found)
+		{
+			memset(((char *) job) + sizeof(int64), 0,
+				   sizeof(LauncherJob) - sizeof(int64));
+			job->next_fire = DT_NOEND;
+			reschedule = true;
+		}
+		else
+		{
+			reschedule = job->deleted ||
+				!launcher_same_string(job->row->schedule, row->schedule) ||
+				!launcher_same_string(job->row->timezone, row->timezone) ||
+				job->row->active != row->active ||
+				(row->timezone == NULL && timezone_changed);
+			MemoryContextDelete(job->cxt);
+		}
+
+		job->cxt = AllocSetContextCreate(launcher_context, "pg_beat job",
+										 ALLOCSET_SMALL_SIZES);
+		job->row = MemoryContextAlloc(job->cxt, sizeof(BeatJobRow));
+		memcpy(job->row, row, sizeof(BeatJobRow));
+		job->row->schedule = MemoryContextStrdup(job->cxt, row->schedule);
+		job->row->command = MemoryContextStrdup(job->cxt, row->command);
+		job->row->nodename = MemoryContextStrdup(job->cxt, row->nodename);
+		job->row->database = MemoryContextStrdup(job->cxt, row->database);
+		job->row->username = MemoryContextStrdup(job->cxt, row->username);
+		job->row->overlap_policy = MemoryContextStrdup(job->cxt, row->overlap_policy);
+		job->row->misfire_policy = MemoryContextStrdup(job->cxt, row->misfire_policy);
+		job->row->jobname = row->jobname ?
+			MemoryContextStrdup(job->cxt, row->jobname) : NULL;
+		job->row->timezone = row->timezone ?
+			MemoryContextStrdup(job->cxt, row->timezone) : NULL;
+		job->row->on_failure = row->on_failure ?
+			MemoryContextStrdup(job->cxt, row->on_failure) : NULL;
+		job->seen = true;
+		job->deleted = false;
+
+		if (reschedule)
+		{
+			TimestampTz from = now;
+
+			launcher_prepare_job(job);
+			if (at_startup && row->last_scheduled != 0 &&
+				job->expr.kind != CRONEXPR_REBOOT)
+				from = row->last_scheduled;
+			launcher_timer_set(job, launcher_first_fire(job, from));
+			if (!job->row->active)
+				launcher_ready_remove(job);
+		}
+	}
+
+	/* jobs gone from the catalog: forget them once their runs are over */
+	hash_seq_init(&seq, launcher_jobs);
+	while ((job = hash_seq_search(&seq)) != NULL)
+	{
+		if (job->seen)
+			continue;
+		launcher_timer_remove(job);
+		launcher_ready_remove(job);
+		job->pending = false;
+		if (job->nrunning > 0)
+			job->deleted = true;
+		else
+			launcher_forget_job(job);
+	}
+
+	PopActiveSnapshot();
+	SPI_finish();
+	CommitTransactionCommand();
+
+	MemoryContextDelete(load_cxt);
+
+	if (launcher_loaded_timezone)
+		pfree(launcher_loaded_timezone);
+	launcher_loaded_timezone = MemoryContextStrdup(launcher_context,
+												   beat_timezone);
+}
+
+/* ----------------------------------------------------------------
+ * Due slots
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * A run of job for slot 'slot' is due.  Start it (via the ready heap), or,
+ * while a run of the job is going, apply the overlap policy.
+ */
+static void
+launcher_slot_due(LauncherJob *job, TimestampTz slot, TimestampTz now)
+{
+	if (job->nrunning > 0 && strcmp(job->row->overlap_policy, "allow") != 0)
+	{
+		/* "queue" (and, for now, the other policies): coalesce */
+		job->pending = true;
+		job->pending_slot = slot;
+		return;
+	}
+	launcher_ready_add(job, now, slot);
+}
+
+/*
+ * The newest slot of job that is not after now, starting from a due slot.
+ * The launcher may be late by several slots (it was stopped, or the clock
+ * jumped); they coalesce.  A long backlog of a frequent schedule is not
+ * walked slot by slot beyond a bound: only the grace window matters then.
+ */
+static TimestampTz
+launcher_newest_slot(LauncherJob *job, TimestampTz slot, TimestampTz now)
+{
+	TimestampTz next;
+	int			steps = 0;
+
+	for (;;)
+	{
+		next = beat_next_fire(&job->expr, job->tz, slot);
+		if (next == DT_NOEND || next > now)
+			return slot;
+		slot = next;
+		if (++steps == 10000 && slot < now - BEAT_MISFIRE_GRACE)
+		{
+			next = beat_next_fire(&job->expr, job->tz, now - BEAT_MISFIRE_GRACE);
+			if (next > now)
+				return slot;	/* nothing in the window: slot is old enough */
+			slot = next;
+		}
+	}
+}
+
+/*
+ * Take the jobs whose instant has come off the timer heap.  Slots older
+ * than the grace period under misfire_policy "skip" are appended to
+ * *misfires, to be recorded as skipped; the others become runs.
+ */
+static void
+launcher_take_due(TimestampTz now, List **misfires)
+{
+	while (!pairingheap_is_empty(launcher_timers))
+	{
+		LauncherJob *job = pairingheap_container(LauncherJob, timer_node,
+												 pairingheap_first(launcher_timers));
+		TimestampTz slot;
+
+		if (job->next_fire > now)
+			break;
+
+		slot = launcher_newest_slot(job, job->next_fire, now);
+		launcher_timer_set(job, beat_next_fire(&job->expr, job->tz, slot));
+
+		if (!beat_launch_active_jobs)
+			continue;			/* paused: slots pass unrun */
+
+		if (slot < now - BEAT_MISFIRE_GRACE &&
+			strcmp(job->row->misfire_policy, "run_once") != 0)
+		{
+			LauncherMisfire *m = palloc(sizeof(LauncherMisfire));
+
+			m->job = job;
+			m->slot = slot;
+			*misfires = lappend(*misfires, m);
+			continue;
+		}
+		launcher_slot_due(job, slot, now);
+	}
+}
+
+/* ----------------------------------------------------------------
+ * Run slots
+ * ----------------------------------------------------------------
+ */
+
+static int
+launcher_free_slot(void)
+{
+	int			i;
+
+	for (i = 0; i < beat_shared->nslots; i++)
+		if (!launcher_slots[i].in_use)
+			return i;
+	return -1;
+}
+
+static void
+launcher_release_slot(int slotno)
+{
+	LauncherSlot *ls = &launcher_slots[slotno];
+	BeatRunSlot *slot = &beat_shared->slots[slotno];
+
+	if (ls->command_seg != NULL)
+		dsm_detach(ls->command_seg);
+	if (ls->handle != NULL)
+		pfree(ls->handle);
+	memset(ls, 0, sizeof(LauncherSlot));
+
+	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+	slot->state = BEAT_SLOT_FREE;
+	slot->runid = 0;
+	slot->jobid = 0;
+	slot->pid = 0;
+	LWLockRelease(beat_shared->lock);
+}
+
+/*
+ * A run ended: let the job's pending slot, if any, go.
+ */
+static void
+launcher_run_ended(int64 jobid, TimestampTz now)
+{
+	LauncherJob *job;
+	bool		found;
+
+	job = hash_search(launcher_jobs, &jobid, HASH_FIND, &found);
+	if (!found)
+		return;
+	if (job->nrunning > 0)
+		job->nrunning--;
+	if (job->deleted && job->nrunning == 0)
+	{
+		launcher_forget_job(job);
+		return;
+	}
+	if (job->pending && job->nrunning == 0)
+	{
+		job->pending = false;
+		if (job->row->active && beat_launch_active_jobs)
+			launcher_ready_add(job, job->pending_slot, job->pending_slot);
+	}
+}
+
+/*
+ * Look at every slot in use: runs that started get a 'running' outcome,
+ * runs that ended their final outcome.  Slots whose outcome is collected
+ * are listed in *done, to be freed once the outcomes are committed.
+ */
+static List *
+launcher_collect_outcomes(List **done)
+{
+	List	   *outcomes = NIL;
+	int			i;
+
+	for (i = 0; i < beat_shared->nslots; i++)
+	{
+		LauncherSlot *ls = &launcher_slots[i];
+		BeatRunSlot *slot = &beat_shared->slots[i];
+		BeatRunOutcome *o;
+		BeatSlotState state;
+		pid_t		worker_pid;
+		BgwHandleStatus status = BGWH_STARTED;
+
+		if (!ls->in_use)
+			continue;
+
+		LWLockAcquire(beat_shared->lock, LW_SHARED);
+		state = slot->state;
+		LWLockRelease(beat_shared->lock);
+
+		/* a worker that died without a word (or never started) */
+		if (state != BEAT_SLOT_DONE && ls->handle != NULL)
+			status = GetBackgroundWorkerPid(ls->handle, &worker_pid);
+		else if (state != BEAT_SLOT_DONE && ls->handle == NULL &&
+				 slot->pid != 0 && kill(slot->pid, 0) != 0 && errno == ESRCH)
+			status = BGWH_STOPPED;
+
+		if (status == BGWH_STOPPED || status == BGWH_POSTMASTER_DIED)
+		{
+			/* the slot may have been finished just now; look again */
+			LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+			if (slot->state != BEAT_SLOT_DONE)
+			{
+				if (slot->message[0] == '\0')
+					strlcpy(slot->message,
+							"job session exited before completing the command",
+							BEAT_MESSAGE_SIZE);
+				slot->succeeded = false;
+				slot->end_time = GetCurrentTimestamp();
+				slot->state = BEAT_SLOT_DONE;
+			}
+			state = slot->state;
+			LWLockRelease(beat_shared->lock);
+		}
+
+		if (state == BEAT_SLOT_RUNNING && !slot->recorded_running)
+		{
+			o = palloc0(sizeof(BeatRunOutcome));
+			o->runid = slot->runid;
+			o->status = "running";
+			o->pid = slot->pid;
+			o->start_time = slot->start_time;
+			slot->recorded_running = true;
+			outcomes = lappend(outcomes, o);
+		}
+		else if (state == BEAT_SLOT_DONE)
+		{
+			o = palloc0(sizeof(BeatRunOutcome));
+			o->runid = slot->runid;
+			o->status = slot->succeeded ? "succeeded" : "failed";
+			o->message = pstrdup(slot->message);
+			o->sqlstate = slot->sqlstate[0] ? pnstrdup(slot->sqlstate, 5) : NULL;
+			o->pid = slot->pid;
+			/* a run refused before its command started has no start_time */
+			o->start_time = slot->start_time ? slot->start_time : slot->end_time;
+			o->end_time = slot->end_time;
+			outcomes = lappend(outcomes, o);
+			*done = lappend_int(*done, i);
+
+			if (beat_log_run)
+				ereport(slot->succeeded ? DEBUG1 : LOG,
+						(errmsg("pg_beat: job " INT64_FORMAT " run " INT64_FORMAT " %s: %s",
+								slot->jobid, slot->runid,
+								slot->succeeded ? "succeeded" : "failed",
+								slot->message)));
+		}
+	}
+	return outcomes;
+}
+
+/* ----------------------------------------------------------------
+ * Starting runs
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * May the job's owner run it now?  Rechecked at every run: the role may
+ * have been dropped, lost LOGIN or CONNECT, or become a superuser.  On
+ * refusal returns false with the reason and the status to record.
+ */
+static bool
+launcher_check_owner(LauncherJob *job, Oid *database_oid, Oid *user_oid,
+					 char **reason, const char **status)
+{
+	HeapTuple	roletup;
+	Form_pg_authid role;
+	bool		is_super;
+
+	*status = "failed";
+
+	*database_oid = get_database_oid(job->row->database, true);
+	if (!OidIsValid(*database_oid))
+	{
+		*reason = psprintf("database \"%s\" does not exist", job->row->database);
+		return false;
+	}
+
+	roletup = SearchSysCache1(AUTHNAME, CStringGetDatum(job->row->username));
+	if (!HeapTupleIsValid(roletup))
+	{
+		*reason = psprintf("role \"%s\" does not exist", job->row->username);
+		return false;
+	}
+	role = (Form_pg_authid) GETSTRUCT(roletup);
+	*user_oid = role->oid;
+	is_super = role->rolsuper;
+	if (!role->rolcanlogin)
+	{
+		ReleaseSysCache(roletup);
+		*reason = psprintf("role \"%s\" is not permitted to log in",
+						   job->row->username);
+		return false;
+	}
+	ReleaseSysCache(roletup);
+
+	if (is_super && !beat_enable_superuser_jobs)
+	{
+		*status = "skipped";
+		*reason = psprintf("job not run: role \"%s\" is a superuser and cron.enable_superuser_jobs is off",
+						   job->row->username);
+		return false;
+	}
+
+	if (!is_super &&
+		pg_database_aclcheck(*database_oid, *user_oid, ACL_CONNECT) != ACLCHECK_OK)
+	{
+		*reason = psprintf("role \"%s\" does not have CONNECT privilege on database \"%s\"",
+						   job->row->username, job->row->database);
+		return false;
+	}
+
+	return true;
+}
+
+/* Is the job run on this server (SPEC section 6)? */
+static bool
+launcher_job_is_local(LauncherJob *job)
+{
+	const char *node = job->row->nodename;
+
+	return node[0] == '\0' || strcmp(node, "localhost") == 0 ||
+		(beat_host != NULL && strcmp(node, beat_host) == 0);
+}
+
+/*
+ * Record a run that ends before it starts (refused or skipped).
+ */
+static void
+launcher_record_refused(LauncherJob *job, TimestampTz slot, const char *status,
+						const char *message)
+{
+	int64		runid;
+	BeatRunOutcome o;
+	TimestampTz now = GetCurrentTimestamp();
+
+	runid = beat_catalog_insert_run(job->row, slot, 1, status);
+	if (runid == 0)
+		return;					/* this slot was recorded already */
+	memset(&o, 0, sizeof(o));
+	o.runid = runid;
+	o.status = status;
+	o.message = message;
+	o.start_time = now;
+	o.end_time = now;
+	beat_catalog_update_run(&o);
+
+	if (beat_log_run)
+		ereport(LOG,
+				(errmsg("pg_beat: job " INT64_FORMAT " %s: %s",
+						job->jobid, status, message)));
+}
+
+/*
+ * Take runs off the ready heap while slots are free, check them and record
+ * them.  Must run inside the iteration's transaction.
+ */
+static List *
+launcher_record_new_runs(void)
+{
+	List	   *newruns = NIL;
+
+	while (!pairingheap_is_empty(launcher_ready))
+	{
+		LauncherJob *job = pairingheap_container(LauncherJob, ready_node,
+												 pairingheap_first(launcher_ready));
+		int			slotno = launcher_free_slot();
+		TimestampTz slot_time;
+		Oid			database_oid = InvalidOid;
+		Oid			user_oid = InvalidOid;
+		char	   *reason = NULL;
+		const char *status = NULL;
+		int64		runid;
+		LauncherNewRun *nr;
+
+		if (slotno < 0)
+			break;				/* cron.max_running_jobs reached */
+
+		launcher_ready_remove(job);
+		slot_time = job->ready_slot;
+
+		if (!launcher_job_is_local(job))
+		{
+			launcher_record_refused(job, slot_time, "failed",
+									psprintf("job not run: nodename \"%s\" names another server, and running jobs on other servers is not supported yet",
+											 job->row->nodename));
+			continue;
+		}
+
+		if (!launcher_check_owner(job, &database_oid, &user_oid, &reason, &status))
+		{
+			launcher_record_refused(job, slot_time, status, reason);
+			continue;
+		}
+
+		if (beat_log_run)
+			runid = beat_catalog_insert_run(job->row, slot_time, 1, "starting");
+		else
+		{
+			/* without history there is no runid from the table: take one */
+			Oid			seq = get_relname_relid("runid_seq",
+												get_namespace_oid("cron", false));
+
+			runid = nextval_internal(seq, false);
+		}
+		if (runid == 0)
+			continue;			/* this slot already ran: never twice */
+
+		/* reserve the slot now so that the next run takes another one */
+		launcher_slots[slotno].in_use = true;
+		launcher_slots[slotno].jobid = job->jobid;
+		launcher_slots[slotno].runid = runid;
+		job->nrunning++;
+
+		nr = palloc0(sizeof(LauncherNewRun));
+		nr->job = job;
+		nr->runid = runid;
+		nr->database_oid = database_oid;
+		nr->user_oid = user_oid;
+		nr->scheduled_time = slot_time;
+		nr->slotno = slotno;
+		newruns = lappend(newruns, nr);
+	}
+	return newruns;
+}
+
+/*
+ * Start the worker of a recorded run.  On failure the slot is marked done
+ * with the reason, and the next iteration records it.
+ */
+static void
+launcher_start_run(LauncherNewRun *nr)
+{
+	LauncherSlot *ls = &launcher_slots[nr->slotno];
+	BeatRunSlot *slot = &beat_shared->slots[nr->slotno];
+	BackgroundWorker worker;
+	size_t		len = strlen(nr->job->row->command);
+	uint32		generation;
+
+	ls->command_seg = dsm_create(len + 1, DSM_CREATE_NULL_IF_MAXSEGMENTS);
+	if (ls->command_seg != NULL)
+	{
+		dsm_pin_mapping(ls->command_seg);
+		memcpy(dsm_segment_address(ls->command_seg), nr->job->row->command,
+			   len + 1);
+	}
+
+	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+	generation = ++slot->generation;
+	slot->runid = nr->runid;
+	slot->jobid = nr->job->jobid;
+	slot->database_oid = nr->database_oid;
+	slot->user_oid = nr->user_oid;
+	slot->scheduled_time = nr->scheduled_time;
+	slot->attempt = 1;
+	slot->command_handle = ls->command_seg ?
+		dsm_segment_handle(ls->command_seg) : DSM_HANDLE_INVALID;
+	slot->dispatch_time = GetCurrentTimestamp();
+	slot->pid = 0;
+	slot->start_time = 0;
+	slot->end_time = 0;
+	slot->succeeded = false;
+	slot->recorded_running = false;
+	slot->cancel_reason = 0;
+	slot->sqlstate[0] = '\0';
+	slot->message[0] = '\0';
+	slot->state = BEAT_SLOT_STARTING;
+	LWLockRelease(beat_shared->lock);
+
+	if (ls->command_seg == NULL)
+	{
+		LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+		strlcpy(slot->message, "could not allocate shared memory for the command",
+				BEAT_MESSAGE_SIZE);
+		slot->end_time = GetCurrentTimestamp();
+		slot->state = BEAT_SLOT_DONE;
+		LWLockRelease(beat_shared->lock);
+		SetLatch(MyLatch);
+		return;
+	}
+
+	memset(&worker, 0, sizeof(worker));
+	worker.bgw_flags = BGWORKER_SHMEM_ACCESS |
+		BGWORKER_BACKEND_DATABASE_CONNECTION;
+	worker.bgw_start_time = BgWorkerStart_ConsistentState;
+	worker.bgw_restart_time = BGW_NEVER_RESTART;
+	snprintf(worker.bgw_library_name, BGW_MAXLEN, "pg_beat");
+	snprintf(worker.bgw_function_name, BGW_MAXLEN, "beat_run_worker_main");
+	snprintf(worker.bgw_name, BGW_MAXLEN, "pg_beat job " INT64_FORMAT,
+			 nr->job->jobid);
+	snprintf(worker.bgw_type, BGW_MAXLEN, "pg_beat job");
+	worker.bgw_main_arg = Int32GetDatum(nr->slotno);
+	memcpy(worker.bgw_extra, &generation, sizeof(uint32));
+	worker.bgw_notify_pid = MyProcPid;
+
+	if (!RegisterDynamicBackgroundWorker(&worker, &ls->handle))
+	{
+		static TimestampTz last_warning = 0;
+		TimestampTz now = GetCurrentTimestamp();
+
+		ls->handle = NULL;
+		LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+		strlcpy(slot->message,
+				"could not start a background worker for the run: max_worker_processes is exhausted",
+				BEAT_MESSAGE_SIZE);
+		slot->end_time = now;
+		slot->state = BEAT_SLOT_DONE;
+		LWLockRelease(beat_shared->lock);
+		SetLatch(MyLatch);
+
+		/* one warning a minute, not one per run */
+		if (now - last_warning > 60 * USECS_PER_SEC)
+		{
+			last_warning = now;
+			ereport(WARNING,
+					(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+					 errmsg("pg_beat: out of background worker slots"),
+					 errhint("Raise max_worker_processes above cron.max_running_jobs plus the other background workers of the server.")));
+		}
+	}
+}
+
+/* ----------------------------------------------------------------
+ * Startup
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * Runs still in flight from an earlier launcher (after an error restart;
+ * after a crash, shared memory is new and empty).
+ */
+static void
+launcher_adopt_slots(void)
+{
+	int			i;
+
+	LWLockAcquire(beat_shared->lock, LW_SHARED);
+	for (i = 0; i < beat_shared->nslots; i++)
+	{
+		BeatRunSlot *slot = &beat_shared->slots[i];
+
+		if (slot->state == BEAT_SLOT_FREE || launcher_slots[i].in_use)
+			continue;
+		launcher_slots[i].in_use = true;
+		launcher_slots[i].jobid = slot->jobid;
+		launcher_slots[i].runid = slot->runid;
+		launcher_slots[i].handle = NULL;
+	}
+	LWLockRelease(beat_shared->lock);
+}
+
+/*
+ * Close the runs a crash interrupted, except those still in flight.
+ */
+static void
+launcher_close_interrupted(void)
+{
+	int64	   *keep = palloc(sizeof(int64) * beat_shared->nslots);
+	int			nkeep = 0;
+	int			i;
+	uint64		closed;
+
+	for (i = 0; i < beat_shared->nslots; i++)
+		if (launcher_slots[i].in_use)
+			keep[nkeep++] = launcher_slots[i].runid;
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	closed = beat_catalog_close_interrupted_runs(keep, nkeep, "server restarted");
+	PopActiveSnapshot();
+	SPI_finish();
+	CommitTransactionCommand();
+
+	if (closed > 0)
+		ereport(LOG,
+				(errmsg("pg_beat: marked " UINT64_FORMAT " interrupted run(s) failed",
+						closed)));
+}
+
+/*
+ * @reboot jobs run once per server start: their slot is the postmaster's
+ * start time, so the unique constraint stops a restarted launcher from
+ * running them again.
+ */
+static void
+launcher_queue_reboot_jobs(TimestampTz now)
+{
+	HASH_SEQ_STATUS seq;
+	LauncherJob *job;
+
+	hash_seq_init(&seq, launcher_jobs);
+	while ((job = hash_seq_search(&seq)) != NULL)
+	{
+		if (job->schedulable && job->row->active &&
+			job->expr.kind == CRONEXPR_REBOOT && beat_launch_active_jobs)
+			launcher_ready_add(job, now, PgStartTime);
+	}
+}
+
+/* ----------------------------------------------------------------
+ * Main loop
+ * ----------------------------------------------------------------
+ */
+
+static void
+launcher_detach_shmem(int code, Datum arg)
+{
+	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+	if (beat_shared->launcher_pid == MyProcPid)
+	{
+		beat_shared->launcher_pid = 0;
+		beat_shared->launcher_latch = NULL;
+	}
+	LWLockRelease(beat_shared->lock);
+}
+
+/*
+ * Wait until the extension exists in cron.database_name.  CREATE EXTENSION
+ * wakes us (shmem.c); the timeout only covers ways of creating it that
+ * bypass that.
+ */
+static void
+launcher_wait_for_extension(void)
+{
+	for (;;)
+	{
+		bool		ready;
+
+		CHECK_FOR_INTERRUPTS();
+		if (ConfigReloadPending)
+		{
+			ConfigReloadPending = false;
+			ProcessConfigFile(PGC_SIGHUP);
+		}
+
+		launcher_generation = pg_atomic_read_u64(&beat_shared->catalog_generation);
+		SetCurrentStatementStartTimestamp();
+		StartTransactionCommand();
+		ready = beat_catalog_extension_ready();
+		CommitTransactionCommand();
+		if (ready)
+			return;
+
+		pgstat_report_activity(STATE_IDLE, "waiting for CREATE EXTENSION pg_beat");
+		(void) WaitLatch(MyLatch,
+						 WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 10000L, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+	}
+}
+
+static void
+launcher_purge_history(TimestampTz now)
+{
+	int64		retention = beat_history_retention_usecs();
+
+	if (retention <= 0 || now - launcher_last_purge < BEAT_PURGE_INTERVAL)
+		return;
+	launcher_last_purge = now;
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	(void) beat_catalog_purge_history(retention, BEAT_PURGE_BATCH);
+	PopActiveSnapshot();
+	SPI_finish();
+	CommitTransactionCommand();
+}
+
+void
+beat_launcher_main(Datum main_arg)
+{
+	HASHCTL		ctl;
+	bool		first = true;
+
+	pqsignal(SIGHUP, SignalHandlerForConfigReload);
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+
+	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+	beat_shared->launcher_pid = MyProcPid;
+	beat_shared->launcher_latch = MyLatch;
+	LWLockRelease(beat_shared->lock);
+	before_shmem_exit(launcher_detach_shmem, (Datum) 0);
+
+	BackgroundWorkerInitializeConnection(beat_database_name, NULL, 0);
+	pgstat_report_appname("pg_beat launcher");
+
+	/* nothing a user creates may capture the launcher's queries */
+	SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_SUSET,
+					PGC_S_OVERRIDE);
+
+	launcher_context = AllocSetContextCreate(TopMemoryContext,
+											 "pg_beat launcher",
+											 ALLOCSET_DEFAULT_SIZES);
+	launcher_scratch = AllocSetContextCreate(launcher_context,
+											 "pg_beat launcher scratch",
+											 ALLOCSET_DEFAULT_SIZES);
+	MemoryContextSwitchTo(launcher_context);
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(int64);
+	ctl.entrysize = sizeof(LauncherJob);
+	ctl.hcxt = launcher_context;
+	launcher_jobs = hash_create("pg_beat jobs", 1024, &ctl,
+								HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	launcher_timers = pairingheap_allocate(launcher_timer_compare, NULL);
+	launcher_ready = pairingheap_allocate(launcher_ready_compare, NULL);
+	launcher_slots = palloc0(sizeof(LauncherSlot) * beat_shared->nslots);
+
+	ereport(LOG, (errmsg("pg_beat launcher started")));
+
+	for (;;)
+	{
+		TimestampTz now;
+		List	   *misfires = NIL;
+		List	   *outcomes;
+		List	   *done = NIL;
+		List	   *newruns = NIL;
+		ListCell   *lc;
+		uint64		generation;
+		long		sleep_ms;
+
+		CHECK_FOR_INTERRUPTS();
+
+		if (ConfigReloadPending)
+		{
+			ConfigReloadPending = false;
+			ProcessConfigFile(PGC_SIGHUP);
+			/* jobs without a zone follow cron.timezone */
+			if (!launcher_same_string(launcher_loaded_timezone, beat_timezone))
+				pg_atomic_fetch_add_u64(&beat_shared->catalog_generation, 1);
+		}
+
+		MemoryContextReset(launcher_scratch);
+
+		if (first)
+		{
+			launcher_wait_for_extension();
+			launcher_adopt_slots();
+			launcher_close_interrupted();
+		}
+
+		generation = pg_atomic_read_u64(&beat_shared->catalog_generation);
+		if (first || generation != launcher_generation)
+		{
+			/* read the generation first: a change during the load wakes us */
+			launcher_generation = generation;
+			now = GetCurrentTimestamp();
+			launcher_load_jobs(first, now);
+			if (first)
+				launcher_queue_reboot_jobs(now);
+			first = false;
+
+			/* dropped extension: start over and wait for it */
+			if (hash_get_num_entries(launcher_jobs) == 0)
+			{
+				bool		ready;
+
+				SetCurrentStatementStartTimestamp();
+				StartTransactionCommand();
+				ready = beat_catalog_extension_ready();
+				CommitTransactionCommand();
+				if (!ready)
+					first = true;
+			}
+		}
+
+		MemoryContextSwitchTo(launcher_scratch);
+		now = GetCurrentTimestamp();
+		launcher_take_due(now, &misfires);
+		outcomes = launcher_collect_outcomes(&done);
+
+		if (outcomes != NIL || misfires != NIL ||
+			(!pairingheap_is_empty(launcher_ready) && launcher_free_slot() >= 0))
+		{
+			SetCurrentStatementStartTimestamp();
+			StartTransactionCommand();
+			SPI_connect();
+			PushActiveSnapshot(GetTransactionSnapshot());
+			/* what we allocate must outlive the transaction */
+			MemoryContextSwitchTo(launcher_scratch);
+
+			if (beat_log_run)
+			{
+				foreach(lc, outcomes)
+					beat_catalog_update_run((BeatRunOutcome *) lfirst(lc));
+			}
+			foreach(lc, misfires)
+			{
+				LauncherMisfire *m = lfirst(lc);
+
+				launcher_record_refused(m->job, m->slot, "skipped",
+										psprintf("slots missed while pg_beat was not running were skipped (newest missed slot %s, misfire_policy skip)",
+												 timestamptz_to_str(m->slot)));
+			}
+			newruns = launcher_record_new_runs();
+
+			PopActiveSnapshot();
+			SPI_finish();
+			CommitTransactionCommand();
+			MemoryContextSwitchTo(launcher_scratch);
+		}
+
+		/* outcomes are durable: free their slots and let pending runs go */
+		foreach(lc, done)
+		{
+			int			slotno = lfirst_int(lc);
+			int64		jobid = launcher_slots[slotno].jobid;
+
+			launcher_release_slot(slotno);
+			launcher_run_ended(jobid, now);
+		}
+
+		/* runs are recorded: start them */
+		foreach(lc, newruns)
+			launcher_start_run((LauncherNewRun *) lfirst(lc));
+
+		/* a freed slot may let a waiting run go at once */
+		if (done != NIL && !pairingheap_is_empty(launcher_ready))
+			SetLatch(MyLatch);
+
+		launcher_purge_history(now);
+
+		/* sleep until the next slot, a catalog change or a run event */
+		sleep_ms = BEAT_MAX_SLEEP_MS;
+		if (!pairingheap_is_empty(launcher_timers))
+		{
+			LauncherJob *job = pairingheap_container(LauncherJob, timer_node,
+													 pairingheap_first(launcher_timers));
+
+			sleep_ms = Min(sleep_ms,
+						   TimestampDifferenceMilliseconds(GetCurrentTimestamp(),
+														   job->next_fire));
+		}
+		pgstat_report_activity(STATE_IDLE, NULL);
+		if (sleep_ms > 0)
+			(void) WaitLatch(MyLatch,
+							 WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+							 sleep_ms, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+	}
+}

@@ -1,0 +1,78 @@
+/*-------------------------------------------------------------------------
+ *
+ * shmem.h
+ *	  Shared state of pg_beat: the launcher's latch and the run slots.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PG_BEAT_SHMEM_H
+#define PG_BEAT_SHMEM_H
+
+#include "datatype/timestamp.h"
+#include "port/atomics.h"
+#include "storage/dsm.h"
+#include "storage/latch.h"
+#include "storage/lwlock.h"
+
+/* Longest return_message kept; longer messages are cut with "...". */
+#define BEAT_MESSAGE_SIZE 4096
+
+typedef enum BeatSlotState
+{
+	BEAT_SLOT_FREE = 0,			/* unused */
+	BEAT_SLOT_STARTING,			/* filled by the launcher, worker not yet in */
+	BEAT_SLOT_RUNNING,			/* the worker is executing the command */
+	BEAT_SLOT_DONE				/* the worker has finished; result is valid */
+} BeatSlotState;
+
+/*
+ * One run in flight.  The launcher fills a FREE slot (under the lock), starts
+ * a worker for it and frees it after it has recorded the result.  The worker
+ * owns the result fields between RUNNING and DONE.  Every field is read and
+ * written under BeatShared->lock, except message, which only the worker
+ * writes and only the launcher reads after it saw DONE.
+ */
+typedef struct BeatRunSlot
+{
+	BeatSlotState state;
+	uint32		generation;		/* bumped at every reuse */
+
+	/* set by the launcher */
+	int64		runid;
+	int64		jobid;
+	Oid			database_oid;
+	Oid			user_oid;
+	TimestampTz scheduled_time; /* 0 when run outside the schedule */
+	int32		attempt;
+	dsm_handle	command_handle; /* DSM segment holding the command text */
+	TimestampTz dispatch_time;
+
+	/* set by the worker */
+	pid_t		pid;
+	TimestampTz start_time;
+	TimestampTz end_time;
+	bool		succeeded;
+	bool		recorded_running;	/* launcher wrote status 'running' */
+	int			cancel_reason;	/* BEAT_CANCEL_*: why it is being stopped */
+	char		sqlstate[6];
+	char		message[BEAT_MESSAGE_SIZE];
+} BeatRunSlot;
+
+typedef struct BeatShared
+{
+	LWLock	   *lock;
+	pid_t		launcher_pid;	/* 0 when no launcher runs */
+	Latch	   *launcher_latch;
+	pg_atomic_uint64 catalog_generation;	/* bumped after each change */
+	int			nslots;
+	BeatRunSlot slots[FLEXIBLE_ARRAY_MEMBER];
+} BeatShared;
+
+extern BeatShared *beat_shared;
+
+extern void beat_shmem_init_hooks(void);
+extern void beat_wake_launcher(void);
+extern void beat_wake_launcher_at_commit(void);
+extern void beat_register_xact_callbacks(void);
+
+#endif							/* PG_BEAT_SHMEM_H */
