@@ -25,12 +25,12 @@ PG_CFLAGS = -Wall -Wmissing-prototypes $(BEAT_EXTRA_CFLAGS)
 
 # pg_regress: deterministic SQL behaviour, on a temporary instance that
 # preloads pg_beat and points cron.database_name at the regression database.
-REGRESS = setup settings api schedule_grammar next_runs dst security
+REGRESS = setup settings
 REGRESS_OPTS = --inputdir=test --outputdir=test/output_regress \
 	--temp-instance=tmp_regress --temp-config=test/regress.conf
 
 # Isolation tests: races between sessions.
-ISOLATION = schedule_same_name unschedule_running
+ISOLATION =
 ISOLATION_OPTS = --inputdir=test --outputdir=test/output_isolation \
 	--temp-instance=tmp_isolation --temp-config=test/isolation.conf
 
