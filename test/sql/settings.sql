@@ -7,5 +7,3 @@ SET cron.no_such_setting = 1;
 SET cron.job_id = '5';
 -- postmaster-only settings cannot change at run time
 SET cron.database_name = 'x';
--- loading the library outside shared_preload_libraries is refused
-LOAD 'pg_beat';

@@ -1,0 +1,62 @@
+\set SHOW_CONTEXT never
+-- Row-level security and ownership, seen from two ordinary roles.
+CREATE ROLE beat_alice LOGIN;
+CREATE ROLE beat_bob LOGIN;
+GRANT USAGE ON SCHEMA cron TO beat_alice, beat_bob;
+CREATE DATABASE beat_noconnect;
+REVOKE CONNECT ON DATABASE beat_noconnect FROM PUBLIC;
+
+SET ROLE beat_alice;
+SELECT cron.schedule('alice-job', '0 1 * * *', 'SELECT 1') > 0 AS scheduled;
+SELECT cron.schedule_in_database('alice-2', '0 2 * * *', 'SELECT 2', 'contrib_regression') > 0 AS scheduled;
+-- cannot schedule as someone else, or where she may not connect
+SELECT cron.schedule_in_database('x', '0 1 * * *', 'SELECT 1', 'contrib_regression', username => 'beat_bob');
+SELECT cron.schedule_in_database('x', '0 1 * * *', 'SELECT 1', 'beat_noconnect');
+INSERT INTO cron.job (schedule, command, username) VALUES ('0 1 * * *', 'SELECT 1', 'beat_bob');
+INSERT INTO cron.job (schedule, command, username) VALUES ('0 1 * * *', 'SELECT 1', 'postgres');
+RESET ROLE;
+
+SET ROLE beat_bob;
+SELECT cron.schedule('bob-job', '0 1 * * *', 'SELECT 1') > 0 AS scheduled;
+-- bob sees only his job, and cannot touch alice's
+SELECT jobname, username FROM cron.job ORDER BY jobname;
+SELECT cron.unschedule('alice-job');
+DO $$
+DECLARE
+    alice_job bigint;
+BEGIN
+    -- the id is guessable; it must not help
+    SELECT max(jobid) INTO alice_job FROM cron.job;
+    PERFORM cron.alter_job(alice_job - 1, command => 'SELECT 666');
+EXCEPTION WHEN undefined_object THEN
+    RAISE NOTICE 'alter_job of another role''s job failed with SQLSTATE %', SQLSTATE;
+END;
+$$;
+UPDATE cron.job SET command = 'SELECT 666' WHERE jobname = 'alice-job';
+DELETE FROM cron.job WHERE jobname = 'alice-job';
+-- bob cannot give his job to alice
+UPDATE cron.job SET username = 'beat_alice' WHERE jobname = 'bob-job';
+SELECT cron.alter_job(jobid, username => 'beat_alice') FROM cron.job WHERE jobname = 'bob-job';
+-- history: bob sees only his own rows, and may delete them
+SELECT count(*) FROM cron.job_run_details;
+RESET ROLE;
+
+INSERT INTO cron.job_run_details (jobid, username, status, scheduled_time)
+SELECT jobid, username, 'succeeded', '2026-01-01' FROM cron.job;
+SET ROLE beat_bob;
+SELECT username, status FROM cron.job_run_details;
+DELETE FROM cron.job_run_details;
+RESET ROLE;
+SELECT username, status FROM cron.job_run_details ORDER BY username;
+
+-- the superuser sees and may change everyone's jobs
+SELECT jobname, username FROM cron.job ORDER BY jobname;
+SELECT cron.alter_job(jobid, command => 'SELECT 42') FROM cron.job WHERE jobname = 'alice-job';
+SELECT command FROM cron.job WHERE jobname = 'alice-job';
+
+DELETE FROM cron.job;
+DELETE FROM cron.job_run_details;
+REVOKE USAGE ON SCHEMA cron FROM beat_alice, beat_bob;
+DROP ROLE beat_alice;
+DROP ROLE beat_bob;
+DROP DATABASE beat_noconnect;
