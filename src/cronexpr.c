@@ -1540,6 +1540,8 @@ cron_next_zoned(const CronExpr *expr, const CronZone *zone, int64_t lo,
 		int64_t		boundary = 0;
 		bool		has_boundary;
 		int64_t		wmin;
+		int64_t		search_from;
+		bool		after_gap = false;
 
 		if (may_jump && have_w && lo - lo0 >= window && w - window > lo)
 			lo = w - window;
@@ -1556,22 +1558,44 @@ cron_next_zoned(const CronExpr *expr, const CronZone *zone, int64_t lo,
 			has_boundary = false;
 
 		wmin = lo + o;
+		search_from = wmin;
 		if (expr->pinned && zone->prev_transition != NULL)
 		{
 			int64_t		prev;
 			int32_t		before;
 
 			if (zone->prev_transition(zone->arg, lo, &prev, &before) &&
-				prev <= lo && before > o && wmin < prev + before)
-				wmin = prev + before;
+				prev <= lo)
+			{
+				if (before > o && wmin < prev + before)
+				{
+					/* lo is in the second occurrence of repeated wall times */
+					wmin = search_from = prev + before;
+				}
+				else if (before < o && prev == lo)
+				{
+					/*
+					 * lo is exactly the first instant after a gap (the search
+					 * began one second before a spring-forward transition),
+					 * so the gap's slots are still ours to fire, at lo.
+					 */
+					search_from = prev + before;
+					after_gap = true;
+				}
+			}
 		}
 
-		if (!have_w || wmin < w_from || wmin > w)
+		if (!have_w || search_from < w_from || search_from > w)
 		{
-			if (!cron_find_wall(expr, wmin, &w))
+			if (!cron_find_wall(expr, search_from, &w))
 				return false;
-			w_from = wmin;
+			w_from = search_from;
 			have_w = true;
+		}
+		if (after_gap && w < wmin)
+		{
+			*next = lo;
+			return true;
 		}
 
 		if (!has_boundary || w < boundary + o)

@@ -212,6 +212,14 @@ beat_run_worker_main(Datum main_arg)
 
 	/* start_time is the moment the command starts executing */
 	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+	if (slot->cancel_reason != BEAT_CANCEL_NONE)
+	{
+		/* stopped before it began: do not run the command at all */
+		LWLockRelease(beat_shared->lock);
+		executor_finish(false, "job run cancelled before it started",
+						ERRCODE_QUERY_CANCELED);
+		proc_exit(0);
+	}
 	slot->start_time = GetCurrentTimestamp();
 	slot->state = BEAT_SLOT_RUNNING;
 	latch = beat_shared->launcher_latch;

@@ -83,6 +83,9 @@
 #define BEAT_PURGE_INTERVAL (60 * USECS_PER_SEC)
 #define BEAT_PURGE_BATCH	1000
 
+/* A cancelled run that has not stopped after this long is terminated. */
+#define BEAT_CANCEL_GRACE	(5 * USECS_PER_SEC)
+
 /* Longest sleep: the launcher re-checks settings and retention this often. */
 #define BEAT_MAX_SLEEP_MS	60000
 
@@ -120,14 +123,22 @@ typedef struct LauncherSlot
 	int64		runid;
 	BackgroundWorkerHandle *handle; /* NULL for runs adopted after restart */
 	dsm_segment *command_seg;
+	int64		timeout_usecs;	/* the job's timeout; 0 = none */
+	TimestampTz timeout_at;		/* when the run must be cancelled; 0 = never */
+	TimestampTz terminate_at;	/* when a cancelled run is terminated */
 } LauncherSlot;
 
-/* A job whose missed slots are recorded as skipped in this iteration. */
-typedef struct LauncherMisfire
+/*
+ * A slot that ends before it starts (missed, or skipped by the overlap
+ * policy), to be recorded in this iteration's transaction.
+ */
+typedef struct LauncherRefusal
 {
 	LauncherJob *job;
-	TimestampTz slot;			/* the newest missed slot */
-} LauncherMisfire;
+	TimestampTz slot;
+	const char *status;
+	const char *message;
+} LauncherRefusal;
 
 /* A run recorded in this iteration whose worker is still to start. */
 typedef struct LauncherNewRun
@@ -149,6 +160,11 @@ static LauncherSlot *launcher_slots = NULL;
 static uint64 launcher_generation = 0;
 static char *launcher_loaded_timezone = NULL;
 static TimestampTz launcher_last_purge = 0;
+
+static void launcher_cancel_job_runs(int64 jobid, BeatCancelReason reason,
+									 TimestampTz now);
+static char *launcher_cancel_message(BeatCancelReason reason,
+									 int64 timeout_usecs);
 
 /* ----------------------------------------------------------------
  * Registration
@@ -420,7 +436,13 @@ launcher_load_jobs(bool at_startup, TimestampTz now)
 				from = row->last_scheduled;
 			launcher_timer_set(job, launcher_first_fire(job, from));
 			if (!job->row->active)
+			{
 				launcher_ready_remove(job);
+				job->pending = false;
+				if (job->nrunning > 0)
+					launcher_cancel_job_runs(job->jobid, BEAT_CANCEL_DEACTIVATED,
+											 now);
+			}
 		}
 	}
 
@@ -434,7 +456,10 @@ launcher_load_jobs(bool at_startup, TimestampTz now)
 		launcher_ready_remove(job);
 		job->pending = false;
 		if (job->nrunning > 0)
+		{
 			job->deleted = true;
+			launcher_cancel_job_runs(job->jobid, BEAT_CANCEL_UNSCHEDULED, now);
+		}
 		else
 			launcher_forget_job(job);
 	}
@@ -461,16 +486,43 @@ launcher_load_jobs(bool at_startup, TimestampTz now)
  * while a run of the job is going, apply the overlap policy.
  */
 static void
-launcher_slot_due(LauncherJob *job, TimestampTz slot, TimestampTz now)
+launcher_refuse(List **refusals, LauncherJob *job, TimestampTz slot,
+				const char *status, const char *message)
 {
-	if (job->nrunning > 0 && strcmp(job->row->overlap_policy, "allow") != 0)
+	LauncherRefusal *r = palloc(sizeof(LauncherRefusal));
+
+	r->job = job;
+	r->slot = slot;
+	r->status = status;
+	r->message = message;
+	*refusals = lappend(*refusals, r);
+}
+
+static void
+launcher_slot_due(LauncherJob *job, TimestampTz slot, TimestampTz now,
+				  List **refusals)
+{
+	const char *policy = job->row->overlap_policy;
+
+	if (job->nrunning == 0 || strcmp(policy, "allow") == 0)
 	{
-		/* "queue" (and, for now, the other policies): coalesce */
-		job->pending = true;
-		job->pending_slot = slot;
+		launcher_ready_add(job, slot, slot);
 		return;
 	}
-	launcher_ready_add(job, now, slot);
+
+	if (strcmp(policy, "skip") == 0)
+	{
+		launcher_refuse(refusals, job, slot, "skipped",
+						"skipped: the previous run of the job was still running (overlap_policy skip)");
+		return;
+	}
+
+	if (strcmp(policy, "replace") == 0)
+		launcher_cancel_job_runs(job->jobid, BEAT_CANCEL_REPLACED, now);
+
+	/* queue, and replace once the old run has stopped: one pending run */
+	job->pending = true;
+	job->pending_slot = slot;
 }
 
 /*
@@ -503,11 +555,11 @@ launcher_newest_slot(LauncherJob *job, TimestampTz slot, TimestampTz now)
 
 /*
  * Take the jobs whose instant has come off the timer heap.  Slots older
- * than the grace period under misfire_policy "skip" are appended to
- * *misfires, to be recorded as skipped; the others become runs.
+ * than the grace period under misfire_policy "skip", and slots the overlap
+ * policy skips, are appended to *refusals; the others become runs.
  */
 static void
-launcher_take_due(TimestampTz now, List **misfires)
+launcher_take_due(TimestampTz now, List **refusals)
 {
 	while (!pairingheap_is_empty(launcher_timers))
 	{
@@ -527,14 +579,12 @@ launcher_take_due(TimestampTz now, List **misfires)
 		if (slot < now - BEAT_MISFIRE_GRACE &&
 			strcmp(job->row->misfire_policy, "run_once") != 0)
 		{
-			LauncherMisfire *m = palloc(sizeof(LauncherMisfire));
-
-			m->job = job;
-			m->slot = slot;
-			*misfires = lappend(*misfires, m);
+			launcher_refuse(refusals, job, slot, "skipped",
+							psprintf("skipped: slots missed while pg_beat was not running (newest missed slot %s, misfire_policy skip)",
+									 timestamptz_to_str(slot)));
 			continue;
 		}
-		launcher_slot_due(job, slot, now);
+		launcher_slot_due(job, slot, now, refusals);
 	}
 }
 
@@ -670,6 +720,12 @@ launcher_collect_outcomes(List **done)
 			o->status = slot->succeeded ? "succeeded" : "failed";
 			o->message = pstrdup(slot->message);
 			o->sqlstate = slot->sqlstate[0] ? pnstrdup(slot->sqlstate, 5) : NULL;
+			if (!slot->succeeded && slot->cancel_reason != BEAT_CANCEL_NONE)
+			{
+				o->message = launcher_cancel_message(slot->cancel_reason,
+													 ls->timeout_usecs);
+				o->sqlstate = "57014";
+			}
 			o->pid = slot->pid;
 			/* a run refused before its command started has no start_time */
 			o->start_time = slot->start_time ? slot->start_time : slot->end_time;
@@ -686,6 +742,144 @@ launcher_collect_outcomes(List **done)
 		}
 	}
 	return outcomes;
+}
+
+/* ----------------------------------------------------------------
+ * Stopping runs
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * Stop a run for real: cancel its statement now (SIGINT), and terminate its
+ * session (SIGTERM) if it is still there BEAT_CANCEL_GRACE later.  A worker
+ * that has not started the command yet sees cancel_reason and does not.
+ */
+static void
+launcher_cancel_slot(int slotno, BeatCancelReason reason, TimestampTz now)
+{
+	LauncherSlot *ls = &launcher_slots[slotno];
+	BeatRunSlot *slot = &beat_shared->slots[slotno];
+	pid_t		pid = 0;
+	bool		send = false;
+
+	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+	if (slot->state != BEAT_SLOT_DONE && slot->state != BEAT_SLOT_FREE &&
+		slot->cancel_reason == BEAT_CANCEL_NONE)
+	{
+		slot->cancel_reason = reason;
+		pid = slot->pid;
+		send = true;
+	}
+	LWLockRelease(beat_shared->lock);
+
+	if (!send)
+		return;
+	if (pid != 0)
+		kill(pid, SIGINT);
+	ls->terminate_at = now + BEAT_CANCEL_GRACE;
+}
+
+static void
+launcher_cancel_job_runs(int64 jobid, BeatCancelReason reason, TimestampTz now)
+{
+	int			i;
+
+	for (i = 0; i < beat_shared->nslots; i++)
+		if (launcher_slots[i].in_use && launcher_slots[i].jobid == jobid)
+			launcher_cancel_slot(i, reason, now);
+}
+
+/*
+ * Apply timeouts and terminate cancelled runs that did not stop.  Returns
+ * the next instant at which something is due here, or DT_NOEND.
+ */
+static TimestampTz
+launcher_enforce_deadlines(TimestampTz now)
+{
+	TimestampTz next = DT_NOEND;
+	int			i;
+
+	for (i = 0; i < beat_shared->nslots; i++)
+	{
+		LauncherSlot *ls = &launcher_slots[i];
+		BeatRunSlot *slot = &beat_shared->slots[i];
+		BeatSlotState state;
+		TimestampTz start_time;
+		BeatCancelReason reason;
+		pid_t		pid;
+
+		if (!ls->in_use)
+			continue;
+
+		LWLockAcquire(beat_shared->lock, LW_SHARED);
+		state = slot->state;
+		start_time = slot->start_time;
+		reason = slot->cancel_reason;
+		pid = slot->pid;
+		LWLockRelease(beat_shared->lock);
+
+		if (state == BEAT_SLOT_DONE)
+			continue;
+
+		/* the timeout counts from the moment the command started */
+		if (ls->timeout_usecs > 0 && state == BEAT_SLOT_RUNNING &&
+			reason == BEAT_CANCEL_NONE)
+		{
+			TimestampTz deadline = start_time + ls->timeout_usecs;
+
+			if (deadline <= now)
+			{
+				launcher_cancel_slot(i, BEAT_CANCEL_TIMEOUT, now);
+				reason = BEAT_CANCEL_TIMEOUT;
+			}
+			else
+				next = Min(next, deadline);
+		}
+
+		if (reason != BEAT_CANCEL_NONE && ls->terminate_at != 0)
+		{
+			if (ls->terminate_at <= now)
+			{
+				if (pid != 0)
+					kill(pid, SIGTERM);
+				ls->terminate_at = 0;
+			}
+			else
+				next = Min(next, ls->terminate_at);
+		}
+	}
+	return next;
+}
+
+/*
+ * The history message of a run the launcher stopped.
+ */
+static char *
+launcher_cancel_message(BeatCancelReason reason, int64 timeout_usecs)
+{
+	switch (reason)
+	{
+		case BEAT_CANCEL_UNSCHEDULED:
+			return pstrdup("job run cancelled because the job was unscheduled");
+		case BEAT_CANCEL_DEACTIVATED:
+			return pstrdup("job run cancelled because the job was deactivated");
+		case BEAT_CANCEL_TIMEOUT:
+			{
+				Interval   *iv = palloc0(sizeof(Interval));
+
+				iv->time = timeout_usecs;
+				return psprintf("job run exceeded its timeout of %s and was cancelled",
+								DatumGetCString(DirectFunctionCall1(interval_out,
+																	IntervalPGetDatum(iv))));
+			}
+		case BEAT_CANCEL_REQUESTED:
+			return pstrdup("job run cancelled by cron.cancel_run()");
+		case BEAT_CANCEL_REPLACED:
+			return pstrdup("job run cancelled: replaced by a newer run (overlap_policy replace)");
+		case BEAT_CANCEL_NONE:
+			break;
+	}
+	return NULL;
 }
 
 /* ----------------------------------------------------------------
@@ -875,7 +1069,12 @@ launcher_start_run(LauncherNewRun *nr)
 	BackgroundWorker worker;
 	size_t		len = strlen(nr->job->row->command);
 	uint32		generation;
+	MemoryContext oldcontext;
+	bool		registered;
 
+	ls->timeout_usecs = nr->job->row->timeout_usecs;
+	ls->timeout_at = 0;
+	ls->terminate_at = 0;
 	ls->command_seg = dsm_create(len + 1, DSM_CREATE_NULL_IF_MAXSEGMENTS);
 	if (ls->command_seg != NULL)
 	{
@@ -932,7 +1131,11 @@ launcher_start_run(LauncherNewRun *nr)
 	memcpy(worker.bgw_extra, &generation, sizeof(uint32));
 	worker.bgw_notify_pid = MyProcPid;
 
-	if (!RegisterDynamicBackgroundWorker(&worker, &ls->handle))
+	/* the handle lives as long as the run, not the iteration */
+	oldcontext = MemoryContextSwitchTo(launcher_context);
+	registered = RegisterDynamicBackgroundWorker(&worker, &ls->handle);
+	MemoryContextSwitchTo(oldcontext);
+	if (!registered)
 	{
 		static TimestampTz last_warning = 0;
 		TimestampTz now = GetCurrentTimestamp();
@@ -1155,7 +1358,7 @@ beat_launcher_main(Datum main_arg)
 	for (;;)
 	{
 		TimestampTz now;
-		List	   *misfires = NIL;
+		List	   *refusals = NIL;
 		List	   *outcomes;
 		List	   *done = NIL;
 		List	   *newruns = NIL;
@@ -1210,10 +1413,10 @@ beat_launcher_main(Datum main_arg)
 
 		MemoryContextSwitchTo(launcher_scratch);
 		now = GetCurrentTimestamp();
-		launcher_take_due(now, &misfires);
+		launcher_take_due(now, &refusals);
 		outcomes = launcher_collect_outcomes(&done);
 
-		if (outcomes != NIL || misfires != NIL ||
+		if (outcomes != NIL || refusals != NIL ||
 			(!pairingheap_is_empty(launcher_ready) && launcher_free_slot() >= 0))
 		{
 			SetCurrentStatementStartTimestamp();
@@ -1228,13 +1431,11 @@ beat_launcher_main(Datum main_arg)
 				foreach(lc, outcomes)
 					beat_catalog_update_run((BeatRunOutcome *) lfirst(lc));
 			}
-			foreach(lc, misfires)
+			foreach(lc, refusals)
 			{
-				LauncherMisfire *m = lfirst(lc);
+				LauncherRefusal *r = lfirst(lc);
 
-				launcher_record_refused(m->job, m->slot, "skipped",
-										psprintf("slots missed while pg_beat was not running were skipped (newest missed slot %s, misfire_policy skip)",
-												 timestamptz_to_str(m->slot)));
+				launcher_record_refused(r->job, r->slot, r->status, r->message);
 			}
 			newruns = launcher_record_new_runs();
 
@@ -1264,8 +1465,16 @@ beat_launcher_main(Datum main_arg)
 
 		launcher_purge_history(now);
 
-		/* sleep until the next slot, a catalog change or a run event */
+		/* sleep until the next slot, deadline, catalog change or run event */
 		sleep_ms = BEAT_MAX_SLEEP_MS;
+		{
+			TimestampTz deadline = launcher_enforce_deadlines(GetCurrentTimestamp());
+
+			if (deadline != DT_NOEND)
+				sleep_ms = Min(sleep_ms,
+							   TimestampDifferenceMilliseconds(GetCurrentTimestamp(),
+															   deadline));
+		}
 		if (!pairingheap_is_empty(launcher_timers))
 		{
 			LauncherJob *job = pairingheap_container(LauncherJob, timer_node,

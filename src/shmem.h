@@ -25,6 +25,17 @@ typedef enum BeatSlotState
 	BEAT_SLOT_DONE				/* the worker has finished; result is valid */
 } BeatSlotState;
 
+/* Why the launcher is stopping a run; the history row says so. */
+typedef enum BeatCancelReason
+{
+	BEAT_CANCEL_NONE = 0,
+	BEAT_CANCEL_UNSCHEDULED,	/* cron.unschedule() */
+	BEAT_CANCEL_DEACTIVATED,	/* cron.alter_job(active => false) */
+	BEAT_CANCEL_TIMEOUT,		/* the job's timeout passed */
+	BEAT_CANCEL_REQUESTED,		/* cron.cancel_run() */
+	BEAT_CANCEL_REPLACED		/* overlap_policy replace */
+} BeatCancelReason;
+
 /*
  * One run in flight.  The launcher fills a FREE slot (under the lock), starts
  * a worker for it and frees it after it has recorded the result.  The worker
@@ -53,7 +64,7 @@ typedef struct BeatRunSlot
 	TimestampTz end_time;
 	bool		succeeded;
 	bool		recorded_running;	/* launcher wrote status 'running' */
-	int			cancel_reason;	/* BEAT_CANCEL_*: why it is being stopped */
+	BeatCancelReason cancel_reason; /* set when the launcher stops it */
 	char		sqlstate[6];
 	char		message[BEAT_MESSAGE_SIZE];
 } BeatRunSlot;
