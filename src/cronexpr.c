@@ -1572,12 +1572,14 @@ cron_next_zoned(const CronExpr *expr, const CronZone *zone, int64_t lo,
 					/* lo is in the second occurrence of repeated wall times */
 					wmin = search_from = prev + before;
 				}
-				else if (before < o && prev == lo)
+				else if (before < o && prev == lo && segment == 0)
 				{
 					/*
-					 * lo is exactly the first instant after a gap (the search
-					 * began one second before a spring-forward transition),
-					 * so the gap's slots are still ours to fire, at lo.
+					 * The search begins exactly at the first instant after a
+					 * gap ('after' was the last instant before it), so the
+					 * gap's slots are still to be fired, at lo.  Later
+					 * segments begin at a boundary whose gap the previous
+					 * segment has already examined.
 					 */
 					search_from = prev + before;
 					after_gap = true;
