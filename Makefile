@@ -50,3 +50,7 @@ unittest:
 	test/unit/run.sh
 fuzz:
 	test/fuzz/run.sh
+
+# PGXS does not track header dependencies: rebuild every object when any
+# header changes (shared structs must agree between files).
+$(OBJS): $(wildcard $(srcdir)/src/*.h)

@@ -178,6 +178,21 @@ CREATE FUNCTION cron.running_runs(
 COMMENT ON FUNCTION cron.running_runs()
     IS 'the runs in flight, from shared memory; a non-superuser sees their own';
 
+-- Runs on demand
+CREATE FUNCTION cron.run_job(job_id bigint)
+    RETURNS bigint
+    LANGUAGE C VOLATILE
+    AS 'MODULE_PATHNAME', 'cron_run_job';
+COMMENT ON FUNCTION cron.run_job(bigint)
+    IS 'run one of your jobs now, outside its schedule, once the transaction commits; returns the runid';
+
+CREATE FUNCTION cron.cancel_run(run_id bigint)
+    RETURNS boolean
+    LANGUAGE C VOLATILE
+    AS 'MODULE_PATHNAME', 'cron_cancel_run';
+COMMENT ON FUNCTION cron.cancel_run(bigint)
+    IS 'stop one of your runs in flight (cancel, then terminate); false if it is not in flight';
+
 -- The pg_cron API.  These run with the caller's rights: row-level security
 -- and cron.job_check() decide what the caller may do.
 

@@ -24,7 +24,10 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_authid.h"
+#include "catalog/pg_type.h"
+#include "commands/sequence.h"
 #include "commands/dbcommands.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -35,6 +38,7 @@
 #include "utils/acl.h"
 #include "utils/backend_status.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/wait_event.h"
@@ -47,6 +51,8 @@
 PG_FUNCTION_INFO_V1(cron_job_check);
 PG_FUNCTION_INFO_V1(cron_job_changed);
 PG_FUNCTION_INFO_V1(cron_running_runs);
+PG_FUNCTION_INFO_V1(cron_run_job);
+PG_FUNCTION_INFO_V1(cron_cancel_run);
 
 /* Longest command accepted: a typo that pastes a dump is not a job. */
 #define API_MAX_COMMAND_LENGTH (1024 * 1024)
@@ -398,4 +404,124 @@ cron_running_runs(PG_FUNCTION_ARGS)
 	}
 
 	return (Datum) 0;
+}
+
+/*
+ * Does the caller see this row?  Row-level security answers: a superuser
+ * sees every row, anyone else their own.
+ */
+static bool
+api_visible(const char *query, int64 id, char **status)
+{
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+	bool		found;
+	int			ret;
+
+	values[0] = Int64GetDatum(id);
+	SPI_connect();
+	ret = SPI_execute_with_args(query, 1, argtypes, values, NULL, true, 1);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "could not look up " INT64_FORMAT ": SPI error %d", id, ret);
+	found = SPI_processed > 0;
+	if (found && status != NULL)
+	{
+		char	   *value = SPI_getvalue(SPI_tuptable->vals[0],
+										 SPI_tuptable->tupdesc, 1);
+
+		*status = value ? SPI_palloc(strlen(value) + 1) : NULL;
+		if (value)
+			strcpy(*status, value);
+	}
+	SPI_finish();
+	return found;
+}
+
+/*
+ * cron.run_job(job_id bigint) returns bigint
+ *
+ * Run a job now, outside its schedule, with its overlap policy.  Only whom
+ * the job belongs to (or a superuser) may.  The run is handed to the
+ * launcher when the calling transaction commits; its runid is returned now.
+ */
+Datum
+cron_run_job(PG_FUNCTION_ARGS)
+{
+	int64		jobid;
+	int64		runid;
+	Oid			seq;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("job id must not be null")));
+	jobid = PG_GETARG_INT64(0);
+
+	if (!api_visible("SELECT 1 FROM cron.job WHERE jobid OPERATOR(pg_catalog.=) $1",
+					 jobid, NULL))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("could not find valid entry for job " INT64_FORMAT, jobid),
+				 errdetail("There is no job with that id that you own.")));
+
+	seq = get_relname_relid("runid_seq", get_namespace_oid("cron", false));
+	runid = nextval_internal(seq, false);
+	beat_request_run_at_commit(jobid, runid);
+	PG_RETURN_INT64(runid);
+}
+
+/*
+ * cron.cancel_run(runid bigint) returns boolean
+ *
+ * Stop a run in flight: cancel its statement now, and terminate its session
+ * if it has not stopped a few seconds later (the launcher does that).
+ * Returns false if the run is not in flight.
+ */
+Datum
+cron_cancel_run(PG_FUNCTION_ARGS)
+{
+	int64		runid;
+	char	   *status = NULL;
+	bool		cancelled = false;
+	pid_t		pid = 0;
+	Latch	   *latch = NULL;
+	int			i;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("run id must not be null")));
+	runid = PG_GETARG_INT64(0);
+
+	if (!api_visible("SELECT status FROM cron.job_run_details WHERE runid OPERATOR(pg_catalog.=) $1",
+					 runid, &status))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("could not find valid entry for run " INT64_FORMAT, runid),
+				 errdetail("There is no run with that id of a job that you own.")));
+
+	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+	for (i = 0; i < beat_shared->nslots; i++)
+	{
+		BeatRunSlot *slot = &beat_shared->slots[i];
+
+		if (slot->runid != runid ||
+			(slot->state != BEAT_SLOT_STARTING && slot->state != BEAT_SLOT_RUNNING))
+			continue;
+		if (slot->cancel_reason == BEAT_CANCEL_NONE)
+			slot->cancel_reason = BEAT_CANCEL_REQUESTED;
+		pid = slot->pid;
+		latch = beat_shared->launcher_latch;
+		cancelled = true;
+		break;
+	}
+	LWLockRelease(beat_shared->lock);
+
+	/* the worker runs as the same OS user as we do */
+	if (pid != 0)
+		kill(pid, SIGINT);
+	if (latch != NULL)
+		SetLatch(latch);
+
+	PG_RETURN_BOOL(cancelled);
 }

@@ -145,19 +145,20 @@ beat_catalog_load_jobs(MemoryContext cxt, bool with_history)
 }
 
 /*
- * Record a run before it starts.  The unique constraint on (jobid,
- * scheduled_time, attempt) is what makes a slot impossible to run twice:
- * returns 0 when that slot was already recorded (by this or an earlier
- * launcher), else the new runid.
+ * Record a run before it starts, with the given runid (0 = a new one).  The
+ * unique constraint on (jobid, scheduled_time, attempt) is what makes a slot
+ * impossible to run twice: returns 0 when that slot was already recorded (by
+ * this or an earlier launcher), else the runid.
  */
 int64
-beat_catalog_insert_run(const BeatJobRow *job, TimestampTz scheduled_time,
-						int32 attempt, const char *status)
+beat_catalog_insert_run(const BeatJobRow *job, int64 runid,
+						TimestampTz scheduled_time, int32 attempt,
+						const char *status)
 {
-	Oid			argtypes[7] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
-	TIMESTAMPTZOID, INT4OID};
-	Datum		values[7];
-	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	Oid			argtypes[8] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
+	TIMESTAMPTZOID, INT4OID, INT8OID};
+	Datum		values[8];
+	char		nulls[8] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
 	int			ret;
 	bool		isnull;
 
@@ -166,12 +167,13 @@ beat_catalog_insert_run(const BeatJobRow *job, TimestampTz scheduled_time,
 		SPIPlanPtr	plan;
 
 		plan = SPI_prepare("INSERT INTO cron.job_run_details"
-						   " (jobid, database, username, command, status,"
+						   " (runid, jobid, database, username, command, status,"
 						   "  scheduled_time, attempt)"
-						   " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+						   " VALUES (COALESCE($8, pg_catalog.nextval('cron.runid_seq')),"
+						   "  $1, $2, $3, $4, $5, $6, $7)"
 						   " ON CONFLICT (jobid, scheduled_time, attempt) DO NOTHING"
 						   " RETURNING runid",
-						   7, argtypes);
+						   8, argtypes);
 		if (plan == NULL)
 			elog(ERROR, "could not prepare the run insert: %s",
 				 SPI_result_code_string(SPI_result));
@@ -188,6 +190,9 @@ beat_catalog_insert_run(const BeatJobRow *job, TimestampTz scheduled_time,
 		nulls[5] = 'n';
 	values[5] = TimestampTzGetDatum(scheduled_time);
 	values[6] = Int32GetDatum(attempt);
+	values[7] = Int64GetDatum(runid);
+	if (runid == 0)
+		nulls[7] = 'n';
 
 	ret = SPI_execute_plan(catalog_insert_plan, values, nulls, false, 1);
 	if (ret != SPI_OK_INSERT_RETURNING)
@@ -315,4 +320,50 @@ beat_catalog_purge_history(int64 retention_usecs, int limit)
 	if (ret != SPI_OK_DELETE)
 		elog(ERROR, "could not purge the run history: SPI error %d", ret);
 	return SPI_processed;
+}
+
+/*
+ * Failed attempts of scheduled slots that still have retries left and whose
+ * next attempt was never recorded: a restart must not lose them.  Returns a
+ * list of BeatRetryRow, allocated in cxt.
+ */
+List *
+beat_catalog_load_retries(MemoryContext cxt)
+{
+	List	   *retries = NIL;
+	uint64		i;
+	int			ret;
+
+	ret = SPI_execute("SELECT r.jobid, r.scheduled_time, r.attempt, r.end_time"
+					  " FROM cron.job_run_details r"
+					  " JOIN cron.job j ON j.jobid OPERATOR(pg_catalog.=) r.jobid"
+					  " WHERE r.status OPERATOR(pg_catalog.=) 'failed'"
+					  "   AND r.scheduled_time IS NOT NULL"
+					  "   AND j.active"
+					  "   AND r.attempt OPERATOR(pg_catalog.<=) j.max_retries"
+					  "   AND r.end_time OPERATOR(pg_catalog.>) (pg_catalog.now() OPERATOR(pg_catalog.-) '1 day'::pg_catalog.interval)"
+					  "   AND NOT EXISTS (SELECT 1 FROM cron.job_run_details n"
+					  "     WHERE n.jobid OPERATOR(pg_catalog.=) r.jobid"
+					  "       AND n.scheduled_time OPERATOR(pg_catalog.=) r.scheduled_time"
+					  "       AND n.attempt OPERATOR(pg_catalog.>) r.attempt)",
+					  true, 0);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "could not read pending retries: SPI error %d", ret);
+
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		BeatRetryRow *r = MemoryContextAllocZero(cxt, sizeof(BeatRetryRow));
+		bool		isnull;
+		Datum		d;
+
+		r->jobid = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
+		r->scheduled_time = DatumGetTimestampTz(SPI_getbinval(tuple, desc, 2, &isnull));
+		r->attempt = DatumGetInt32(SPI_getbinval(tuple, desc, 3, &isnull));
+		d = SPI_getbinval(tuple, desc, 4, &isnull);
+		r->end_time = isnull ? GetCurrentTimestamp() : DatumGetTimestampTz(d);
+		retries = lappend(retries, r);
+	}
+	return retries;
 }

@@ -48,9 +48,19 @@ typedef struct BeatRunOutcome
 /* All of these must be called inside a transaction, with SPI connected. */
 extern bool beat_catalog_extension_ready(void);
 extern List *beat_catalog_load_jobs(MemoryContext cxt, bool with_history);
-extern int64 beat_catalog_insert_run(const BeatJobRow *job,
+/* A failed attempt whose retry is still due. */
+typedef struct BeatRetryRow
+{
+	int64		jobid;
+	TimestampTz scheduled_time;
+	int32		attempt;		/* the failed attempt */
+	TimestampTz end_time;
+} BeatRetryRow;
+
+extern int64 beat_catalog_insert_run(const BeatJobRow *job, int64 runid,
 									 TimestampTz scheduled_time,
 									 int32 attempt, const char *status);
+extern List *beat_catalog_load_retries(MemoryContext cxt);
 extern void beat_catalog_update_run(const BeatRunOutcome *outcome);
 extern uint64 beat_catalog_close_interrupted_runs(const int64 *keep,
 												  int nkeep,

@@ -156,7 +156,10 @@ beat_run_worker_main(Datum main_arg)
 	BackgroundWorkerUnblockSignals();
 
 	if (beat_shared == NULL || slotno < 0 || slotno >= beat_shared->nslots)
+	{
+		elog(LOG, "pg_beat: run slot %d does not exist", slotno);
 		proc_exit(0);
+	}
 	slot = &beat_shared->slots[slotno];
 
 	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
@@ -164,6 +167,8 @@ beat_run_worker_main(Datum main_arg)
 		slot->state != BEAT_SLOT_STARTING)
 	{
 		/* the launcher gave up on this run before we got here */
+		elog(LOG, "pg_beat: run slot %d was reused (generation %u, expected %u, state %d)",
+			 slotno, slot->generation, executor_generation, (int) slot->state);
 		LWLockRelease(beat_shared->lock);
 		proc_exit(0);
 	}

@@ -148,8 +148,19 @@ typedef struct LauncherNewRun
 	Oid			database_oid;
 	Oid			user_oid;
 	TimestampTz scheduled_time;
+	int32		attempt;
 	int			slotno;
 } LauncherNewRun;
+
+/* A run outside the timers: cron.run_job(), or a retry of a failed run. */
+typedef struct LauncherExtraRun
+{
+	int64		jobid;
+	int64		runid;			/* 0 = take a new one */
+	TimestampTz slot;			/* scheduled_time; 0 for cron.run_job */
+	int32		attempt;
+	TimestampTz due;			/* not before */
+} LauncherExtraRun;
 
 static MemoryContext launcher_context = NULL;
 static MemoryContext launcher_scratch = NULL;
@@ -160,11 +171,15 @@ static LauncherSlot *launcher_slots = NULL;
 static uint64 launcher_generation = 0;
 static char *launcher_loaded_timezone = NULL;
 static TimestampTz launcher_last_purge = 0;
+static List *launcher_extra = NIL;	/* of LauncherExtraRun, in launcher_context */
 
 static void launcher_cancel_job_runs(int64 jobid, BeatCancelReason reason,
 									 TimestampTz now);
 static char *launcher_cancel_message(BeatCancelReason reason,
 									 int64 timeout_usecs);
+static void launcher_add_extra(int64 jobid, int64 runid, TimestampTz slot,
+							   int32 attempt, TimestampTz due);
+static int64 launcher_retry_delay(LauncherJob *job, int32 attempt);
 
 /* ----------------------------------------------------------------
  * Registration
@@ -356,6 +371,7 @@ static void
 launcher_load_jobs(bool at_startup, TimestampTz now)
 {
 	List	   *rows;
+	List	   *retries = NIL;
 	ListCell   *lc;
 	HASH_SEQ_STATUS seq;
 	LauncherJob *job;
@@ -373,7 +389,11 @@ launcher_load_jobs(bool at_startup, TimestampTz now)
 	if (!beat_catalog_extension_ready())
 		rows = NIL;
 	else
+	{
 		rows = beat_catalog_load_jobs(load_cxt, at_startup);
+		if (at_startup)
+			retries = beat_catalog_load_retries(load_cxt);
+	}
 
 	timezone_changed = !launcher_same_string(launcher_loaded_timezone,
 											 beat_timezone);
@@ -462,6 +482,18 @@ launcher_load_jobs(bool at_startup, TimestampTz now)
 		}
 		else
 			launcher_forget_job(job);
+	}
+
+	/* retries that a restart interrupted */
+	foreach(lc, retries)
+	{
+		BeatRetryRow *r = lfirst(lc);
+		bool		found;
+
+		job = hash_search(launcher_jobs, &r->jobid, HASH_FIND, &found);
+		if (found)
+			launcher_add_extra(r->jobid, 0, r->scheduled_time, r->attempt + 1,
+							   r->end_time + launcher_retry_delay(job, r->attempt));
 	}
 
 	PopActiveSnapshot();
@@ -960,14 +992,13 @@ launcher_job_is_local(LauncherJob *job)
  * Record a run that ends before it starts (refused or skipped).
  */
 static void
-launcher_record_refused(LauncherJob *job, TimestampTz slot, const char *status,
-						const char *message)
+launcher_record_refused(LauncherJob *job, int64 runid, TimestampTz slot,
+						int32 attempt, const char *status, const char *message)
 {
-	int64		runid;
 	BeatRunOutcome o;
 	TimestampTz now = GetCurrentTimestamp();
 
-	runid = beat_catalog_insert_run(job->row, slot, 1, status);
+	runid = beat_catalog_insert_run(job->row, runid, slot, attempt, status);
 	if (runid == 0)
 		return;					/* this slot was recorded already */
 	memset(&o, 0, sizeof(o));
@@ -985,76 +1016,231 @@ launcher_record_refused(LauncherJob *job, TimestampTz slot, const char *status,
 }
 
 /*
- * Take runs off the ready heap while slots are free, check them and record
- * them.  Must run inside the iteration's transaction.
+ * Check and record one run in slot slotno.  Returns the run to start, or
+ * NULL when it was refused (and recorded so) or its slot had already run.
+ */
+static LauncherNewRun *
+launcher_record_one(LauncherJob *job, int64 runid, TimestampTz slot_time,
+					int32 attempt, int slotno)
+{
+	Oid			database_oid = InvalidOid;
+	Oid			user_oid = InvalidOid;
+	char	   *reason = NULL;
+	const char *status = NULL;
+	LauncherNewRun *nr;
+
+	if (!launcher_job_is_local(job))
+	{
+		launcher_record_refused(job, runid, slot_time, attempt, "failed",
+								psprintf("job not run: nodename \"%s\" names another server, and running jobs on other servers is not supported yet",
+										 job->row->nodename));
+		return NULL;
+	}
+
+	if (!launcher_check_owner(job, &database_oid, &user_oid, &reason, &status))
+	{
+		launcher_record_refused(job, runid, slot_time, attempt, status, reason);
+		return NULL;
+	}
+
+	if (beat_log_run)
+		runid = beat_catalog_insert_run(job->row, runid, slot_time, attempt,
+										"starting");
+	else if (runid == 0)
+	{
+		/* without history there is no runid from the table: take one */
+		Oid			seq = get_relname_relid("runid_seq",
+											get_namespace_oid("cron", false));
+
+		runid = nextval_internal(seq, false);
+	}
+	if (runid == 0)
+		return NULL;			/* this slot already ran: never twice */
+
+	/* reserve the slot now so that the next run takes another one */
+	launcher_slots[slotno].in_use = true;
+	launcher_slots[slotno].jobid = job->jobid;
+	launcher_slots[slotno].runid = runid;
+	job->nrunning++;
+
+	nr = palloc0(sizeof(LauncherNewRun));
+	nr->job = job;
+	nr->runid = runid;
+	nr->database_oid = database_oid;
+	nr->user_oid = user_oid;
+	nr->scheduled_time = slot_time;
+	nr->attempt = attempt;
+	nr->slotno = slotno;
+	return nr;
+}
+
+/*
+ * Is an extra run (cron.run_job or a retry) due by now?
+ */
+static bool
+launcher_extra_due(TimestampTz now)
+{
+	ListCell   *lc;
+
+	foreach(lc, launcher_extra)
+		if (((LauncherExtraRun *) lfirst(lc))->due <= now)
+			return true;
+	return false;
+}
+
+/*
+ * Take due runs while slots are free, check them and record them: first the
+ * extra runs (asked for with cron.run_job, or retries of slots that are due
+ * already), then the ready heap in due-time order.  Must run inside the
+ * iteration's transaction.
  */
 static List *
-launcher_record_new_runs(void)
+launcher_record_new_runs(TimestampTz now)
 {
 	List	   *newruns = NIL;
+	ListCell   *lc;
+
+	foreach(lc, launcher_extra)
+	{
+		LauncherExtraRun *er = lfirst(lc);
+		LauncherJob *job;
+		bool		found;
+		int			slotno;
+		LauncherNewRun *nr;
+
+		if (er->due > now)
+			continue;
+
+		job = hash_search(launcher_jobs, &er->jobid, HASH_FIND, &found);
+		if (!found || job->deleted)
+		{
+			ereport(LOG,
+					(errmsg("pg_beat: job " INT64_FORMAT " is gone; its requested run was dropped",
+							er->jobid)));
+			launcher_extra = foreach_delete_current(launcher_extra, lc);
+			pfree(er);
+			continue;
+		}
+
+		if (job->nrunning > 0 && strcmp(job->row->overlap_policy, "allow") != 0)
+		{
+			if (strcmp(job->row->overlap_policy, "skip") == 0)
+			{
+				launcher_record_refused(job, er->runid, er->slot, er->attempt,
+										"skipped",
+										"skipped: the previous run of the job was still running (overlap_policy skip)");
+				launcher_extra = foreach_delete_current(launcher_extra, lc);
+				pfree(er);
+				continue;
+			}
+			if (strcmp(job->row->overlap_policy, "replace") == 0)
+				launcher_cancel_job_runs(job->jobid, BEAT_CANCEL_REPLACED, now);
+			continue;			/* queue: waits for the running one */
+		}
+
+		slotno = launcher_free_slot();
+		if (slotno < 0)
+			break;
+
+		nr = launcher_record_one(job, er->runid, er->slot, er->attempt, slotno);
+		if (nr != NULL)
+			newruns = lappend(newruns, nr);
+		launcher_extra = foreach_delete_current(launcher_extra, lc);
+		pfree(er);
+	}
 
 	while (!pairingheap_is_empty(launcher_ready))
 	{
 		LauncherJob *job = pairingheap_container(LauncherJob, ready_node,
 												 pairingheap_first(launcher_ready));
 		int			slotno = launcher_free_slot();
-		TimestampTz slot_time;
-		Oid			database_oid = InvalidOid;
-		Oid			user_oid = InvalidOid;
-		char	   *reason = NULL;
-		const char *status = NULL;
-		int64		runid;
 		LauncherNewRun *nr;
 
 		if (slotno < 0)
 			break;				/* cron.max_running_jobs reached */
 
 		launcher_ready_remove(job);
-		slot_time = job->ready_slot;
-
-		if (!launcher_job_is_local(job))
-		{
-			launcher_record_refused(job, slot_time, "failed",
-									psprintf("job not run: nodename \"%s\" names another server, and running jobs on other servers is not supported yet",
-											 job->row->nodename));
-			continue;
-		}
-
-		if (!launcher_check_owner(job, &database_oid, &user_oid, &reason, &status))
-		{
-			launcher_record_refused(job, slot_time, status, reason);
-			continue;
-		}
-
-		if (beat_log_run)
-			runid = beat_catalog_insert_run(job->row, slot_time, 1, "starting");
-		else
-		{
-			/* without history there is no runid from the table: take one */
-			Oid			seq = get_relname_relid("runid_seq",
-												get_namespace_oid("cron", false));
-
-			runid = nextval_internal(seq, false);
-		}
-		if (runid == 0)
-			continue;			/* this slot already ran: never twice */
-
-		/* reserve the slot now so that the next run takes another one */
-		launcher_slots[slotno].in_use = true;
-		launcher_slots[slotno].jobid = job->jobid;
-		launcher_slots[slotno].runid = runid;
-		job->nrunning++;
-
-		nr = palloc0(sizeof(LauncherNewRun));
-		nr->job = job;
-		nr->runid = runid;
-		nr->database_oid = database_oid;
-		nr->user_oid = user_oid;
-		nr->scheduled_time = slot_time;
-		nr->slotno = slotno;
-		newruns = lappend(newruns, nr);
+		nr = launcher_record_one(job, 0, job->ready_slot, 1, slotno);
+		if (nr != NULL)
+			newruns = lappend(newruns, nr);
 	}
 	return newruns;
+}
+
+/*
+ * Queue an extra run: a cron.run_job request or a retry.
+ */
+static void
+launcher_add_extra(int64 jobid, int64 runid, TimestampTz slot, int32 attempt,
+				   TimestampTz due)
+{
+	MemoryContext oldcontext = MemoryContextSwitchTo(launcher_context);
+	LauncherExtraRun *er = palloc(sizeof(LauncherExtraRun));
+
+	er->jobid = jobid;
+	er->runid = runid;
+	er->slot = slot;
+	er->attempt = attempt;
+	er->due = due;
+	launcher_extra = lappend(launcher_extra, er);
+	MemoryContextSwitchTo(oldcontext);
+}
+
+/*
+ * The delay before retry attempt+1: retry_delay, doubled for every attempt
+ * made so far, at most an hour.
+ */
+static int64
+launcher_retry_delay(LauncherJob *job, int32 attempt)
+{
+	int64		delay = job->row->retry_delay_usecs;
+	int32		i;
+
+	for (i = 1; i < attempt && delay < USECS_PER_HOUR; i++)
+		delay *= 2;
+	return Min(delay, USECS_PER_HOUR);
+}
+
+/*
+ * A run failed.  Retry it if the job has attempts left and the failure was
+ * not a deliberate stop.
+ */
+static void
+launcher_after_failure(int64 jobid, TimestampTz slot, int32 attempt,
+					   BeatCancelReason reason, TimestampTz now)
+{
+	LauncherJob *job;
+	bool		found;
+
+	job = hash_search(launcher_jobs, &jobid, HASH_FIND, &found);
+	if (!found || job->deleted || !job->row->active)
+		return;
+	if (reason != BEAT_CANCEL_NONE && reason != BEAT_CANCEL_TIMEOUT)
+		return;
+	if (attempt > job->row->max_retries)
+		return;
+	launcher_add_extra(jobid, 0, slot, attempt + 1,
+					   now + launcher_retry_delay(job, attempt));
+}
+
+/*
+ * Take the cron.run_job requests out of shared memory.
+ */
+static void
+launcher_take_requests(TimestampTz now)
+{
+	BeatRunRequest requests[BEAT_MAX_RUN_REQUESTS];
+	int			n;
+	int			i;
+
+	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+	n = beat_shared->nrequests;
+	memcpy(requests, beat_shared->requests, sizeof(BeatRunRequest) * n);
+	beat_shared->nrequests = 0;
+	LWLockRelease(beat_shared->lock);
+
+	for (i = 0; i < n; i++)
+		launcher_add_extra(requests[i].jobid, requests[i].runid, 0, 1, now);
 }
 
 /*
@@ -1090,7 +1276,7 @@ launcher_start_run(LauncherNewRun *nr)
 	slot->database_oid = nr->database_oid;
 	slot->user_oid = nr->user_oid;
 	slot->scheduled_time = nr->scheduled_time;
-	slot->attempt = 1;
+	slot->attempt = nr->attempt;
 	slot->command_handle = ls->command_seg ?
 		dsm_segment_handle(ls->command_seg) : DSM_HANDLE_INVALID;
 	slot->dispatch_time = GetCurrentTimestamp();
@@ -1413,10 +1599,11 @@ beat_launcher_main(Datum main_arg)
 
 		MemoryContextSwitchTo(launcher_scratch);
 		now = GetCurrentTimestamp();
+		launcher_take_requests(now);
 		launcher_take_due(now, &refusals);
 		outcomes = launcher_collect_outcomes(&done);
 
-		if (outcomes != NIL || refusals != NIL ||
+		if (outcomes != NIL || refusals != NIL || launcher_extra_due(now) ||
 			(!pairingheap_is_empty(launcher_ready) && launcher_free_slot() >= 0))
 		{
 			SetCurrentStatementStartTimestamp();
@@ -1435,9 +1622,9 @@ beat_launcher_main(Datum main_arg)
 			{
 				LauncherRefusal *r = lfirst(lc);
 
-				launcher_record_refused(r->job, r->slot, r->status, r->message);
+				launcher_record_refused(r->job, 0, r->slot, 1, r->status, r->message);
 			}
-			newruns = launcher_record_new_runs();
+			newruns = launcher_record_new_runs(now);
 
 			PopActiveSnapshot();
 			SPI_finish();
@@ -1449,10 +1636,17 @@ beat_launcher_main(Datum main_arg)
 		foreach(lc, done)
 		{
 			int			slotno = lfirst_int(lc);
+			BeatRunSlot *slot = &beat_shared->slots[slotno];
 			int64		jobid = launcher_slots[slotno].jobid;
+			bool		failed = !slot->succeeded;
+			BeatCancelReason reason = slot->cancel_reason;
+			TimestampTz scheduled_time = slot->scheduled_time;
+			int32		attempt = slot->attempt;
 
 			launcher_release_slot(slotno);
 			launcher_run_ended(jobid, now);
+			if (failed)
+				launcher_after_failure(jobid, scheduled_time, attempt, reason, now);
 		}
 
 		/* runs are recorded: start them */
@@ -1470,6 +1664,8 @@ beat_launcher_main(Datum main_arg)
 		{
 			TimestampTz deadline = launcher_enforce_deadlines(GetCurrentTimestamp());
 
+			foreach(lc, launcher_extra)
+				deadline = Min(deadline, ((LauncherExtraRun *) lfirst(lc))->due);
 			if (deadline != DT_NOEND)
 				sleep_ms = Min(sleep_ms,
 							   TimestampDifferenceMilliseconds(GetCurrentTimestamp(),

@@ -25,6 +25,7 @@
 #include "miscadmin.h"
 #include "storage/ipc.h"
 #include "storage/shmem.h"
+#include "utils/memutils.h"
 
 #include "guc.h"
 #include "shmem.h"
@@ -37,6 +38,9 @@ static object_access_hook_type beat_prev_object_access_hook = NULL;
 
 /* Set when this transaction changed something the launcher caches. */
 static bool beat_wake_at_commit = false;
+
+/* cron.run_job() requests of this transaction, handed over at commit. */
+static List *beat_pending_requests = NIL;
 
 static Size
 beat_shmem_size(void)
@@ -137,6 +141,59 @@ beat_wake_launcher_at_commit(void)
 	beat_wake_at_commit = true;
 }
 
+/*
+ * Ask the launcher to run a job once the current transaction commits: a
+ * cron.run_job() in a transaction that rolls back runs nothing.  The queue
+ * is checked for room now, so that the caller gets the error.
+ */
+void
+beat_request_run_at_commit(int64 jobid, int64 runid)
+{
+	BeatRunRequest *req;
+	MemoryContext oldcontext;
+	int			used;
+
+	LWLockAcquire(beat_shared->lock, LW_SHARED);
+	used = beat_shared->nrequests;
+	LWLockRelease(beat_shared->lock);
+	if (used + list_length(beat_pending_requests) >= BEAT_MAX_RUN_REQUESTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+				 errmsg("too many cron.run_job() requests are waiting"),
+				 errdetail("At most %d requests may wait for the launcher.",
+						   BEAT_MAX_RUN_REQUESTS),
+				 errhint("Try again once the launcher has caught up.")));
+
+	oldcontext = MemoryContextSwitchTo(TopMemoryContext);
+	req = palloc(sizeof(BeatRunRequest));
+	req->jobid = jobid;
+	req->runid = runid;
+	beat_pending_requests = lappend(beat_pending_requests, req);
+	MemoryContextSwitchTo(oldcontext);
+}
+
+static void
+beat_push_requests(void)
+{
+	ListCell   *lc;
+
+	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+	foreach(lc, beat_pending_requests)
+	{
+		BeatRunRequest *req = lfirst(lc);
+
+		/* room was checked when the request was made; a race can still lose */
+		if (beat_shared->nrequests < BEAT_MAX_RUN_REQUESTS)
+			beat_shared->requests[beat_shared->nrequests++] = *req;
+		else
+			elog(WARNING, "pg_beat: run request queue full, run " INT64_FORMAT " dropped",
+				 req->runid);
+	}
+	LWLockRelease(beat_shared->lock);
+	list_free_deep(beat_pending_requests);
+	beat_pending_requests = NIL;
+}
+
 static void
 beat_xact_callback(XactEvent event, void *arg)
 {
@@ -144,6 +201,11 @@ beat_xact_callback(XactEvent event, void *arg)
 	{
 		case XACT_EVENT_COMMIT:
 		case XACT_EVENT_PARALLEL_COMMIT:
+			if (beat_pending_requests != NIL)
+			{
+				beat_push_requests();
+				beat_wake_at_commit = true;
+			}
 			if (beat_wake_at_commit)
 			{
 				beat_wake_at_commit = false;
@@ -153,6 +215,8 @@ beat_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
 			beat_wake_at_commit = false;
+			list_free_deep(beat_pending_requests);
+			beat_pending_requests = NIL;
 			break;
 		default:
 			break;

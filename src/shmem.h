@@ -69,12 +69,23 @@ typedef struct BeatRunSlot
 	char		message[BEAT_MESSAGE_SIZE];
 } BeatRunSlot;
 
+/* cron.run_job() requests waiting for the launcher. */
+#define BEAT_MAX_RUN_REQUESTS 256
+
+typedef struct BeatRunRequest
+{
+	int64		jobid;
+	int64		runid;			/* already taken from cron.runid_seq */
+} BeatRunRequest;
+
 typedef struct BeatShared
 {
 	LWLock	   *lock;
 	pid_t		launcher_pid;	/* 0 when no launcher runs */
 	Latch	   *launcher_latch;
 	pg_atomic_uint64 catalog_generation;	/* bumped after each change */
+	int			nrequests;		/* used entries of requests */
+	BeatRunRequest requests[BEAT_MAX_RUN_REQUESTS];
 	int			nslots;
 	BeatRunSlot slots[FLEXIBLE_ARRAY_MEMBER];
 } BeatShared;
@@ -85,5 +96,6 @@ extern void beat_shmem_init_hooks(void);
 extern void beat_wake_launcher(void);
 extern void beat_wake_launcher_at_commit(void);
 extern void beat_register_xact_callbacks(void);
+extern void beat_request_run_at_commit(int64 jobid, int64 runid);
 
 #endif							/* PG_BEAT_SHMEM_H */

@@ -269,8 +269,8 @@ SELECT count(*) || '|' ||
  WHERE jobid = $job{ok} AND status = 'succeeded'});
 my ($cnt, $not_early, $prompt, $max) = split /\|/, $lateness;
 cmp_ok($cnt, '>=', 3, 'enough runs to judge punctuality');
-is($not_early, 't', 'no run starts before its slot');
-is($prompt, 't', "every run starts less than 1 s after its slot (max $max)");
+is($not_early, 'true', 'no run starts before its slot');
+is($prompt, 'true', "every run starts less than 1 s after its slot (max $max)");
 
 # every whole second: consecutive slots of the control job are 1 s apart
 is( $node->safe_psql(
