@@ -36,6 +36,7 @@ typedef struct BeatJobRow
 /* What a finished (or refused) run wrote. */
 typedef struct BeatRunOutcome
 {
+	int			slotno;			/* run slot it came from, or -1 */
 	int64		runid;
 	const char *status;			/* "running", "succeeded", "failed", "skipped" */
 	const char *message;		/* may be NULL */

@@ -460,15 +460,22 @@ cron_set_token(CronError *err, const char *text, CronField field,
 	err->token[out] = '\0';
 }
 
-/* Format err->message; always returns false so that callers can return it. */
+/*
+ * Format err->message; always returns false so that callers can return it.
+ * The messages are built to fit, but should one not, it still ends in "..."
+ * rather than in the middle of a word.
+ */
 static bool
 cron_fail(CronError *err, const char *fmt,...)
 {
 	va_list		ap;
+	int			n;
 
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	n = vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
+	if (n < 0 || (size_t) n >= sizeof(err->message))
+		memcpy(err->message + sizeof(err->message) - 4, "...", 4);
 	return false;
 }
 
@@ -674,8 +681,8 @@ cron_parse_element(CronParser *ps, CronField field, int start, int end,
 	int			v;
 
 	/*
-	 * Where "*" and "a/n" end.  Day-of-week stops at Saturday, so that
-	 * "1/2" means Monday, Wednesday and Friday and not Sunday (7) as well.
+	 * Where "*" and "a/n" end.  Day-of-week stops at Saturday, so that "1/2"
+	 * means Monday, Wednesday and Friday and not Sunday (7) as well.
 	 */
 	int			implicit_max = (field == CRONFIELD_DAY_OF_WEEK) ? 6 : spec->max;
 
@@ -1069,6 +1076,12 @@ cron_parse_interval(CronParser *ps, const int *starts, const int *ends,
 				{
 					cron_set_token(ps->err, text, CRONFIELD_NONE, starts[0],
 								   unit_end - starts[0]);
+					/* spell out the fix unless the number is absurd anyway */
+					if (ndigits > 6)
+						return cron_fail(ps->err,
+										 "Interval \"%s\" is not supported; write \"every N %s\".",
+										 ps->err->token,
+										 cron_interval_units[u].plural);
 					return cron_fail(ps->err,
 									 "Interval \"%s\" is not supported; write \"every %.*s %s\".",
 									 ps->err->token, ndigits, text + starts[0],
@@ -1310,8 +1323,8 @@ cron_day_mask(const CronExpr *expr, int mlen, int wday1)
 
 	/*
 	 * Plain weekdays: rotate the weekday bitmap so that bit k says whether
-	 * day k+1 matches, then repeat that week five times (0x10204081 has a
-	 * bit every 7 positions).
+	 * day k+1 matches, then repeat that week five times (0x10204081 has a bit
+	 * every 7 positions).
 	 */
 	week = ((unsigned int) expr->wdays >> wday1 |
 			(unsigned int) expr->wdays << (7 - wday1)) & CRON_ALL_WDAYS;
@@ -1418,7 +1431,7 @@ cron_find_wall(const CronExpr *expr, int64_t wmin, int64_t *result)
 		if (!(expr->months & (1 << month)))
 		{
 			unsigned int later = expr->months & CRON_ALL_MONTHS &
-				~((2u << month) - 1);
+			~((2u << month) - 1);
 
 			if (later)
 				month = cron_ctz64(later);
@@ -2088,12 +2101,12 @@ cronexpr_describe(const CronExpr *expr, char *buf, size_t buflen)
 	{
 		uint16_t	months = expr->months & CRON_ALL_MONTHS;
 		bool		dom_any = !expr->dom_restricted &&
-			(expr->mdays & CRON_ALL_MDAYS) == CRON_ALL_MDAYS &&
-			expr->mdays_before_last == 0 &&
-			expr->mdays_nearest_weekday == 0 &&
-			!expr->last_weekday_of_month;
+		(expr->mdays & CRON_ALL_MDAYS) == CRON_ALL_MDAYS &&
+		expr->mdays_before_last == 0 &&
+		expr->mdays_nearest_weekday == 0 &&
+		!expr->last_weekday_of_month;
 		bool		dow_any = !expr->dow_restricted &&
-			expr->wdays == CRON_ALL_WDAYS;
+		expr->wdays == CRON_ALL_WDAYS;
 		int			single_month = 0;
 		bool		month_named = false;
 		bool		clock;

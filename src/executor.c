@@ -146,6 +146,7 @@ beat_run_worker_main(Datum main_arg)
 	dsm_handle	handle;
 	dsm_segment *seg;
 	char	   *command;
+	char	   *failed_run;
 	char		buf[64];
 	Latch	   *latch;
 
@@ -194,6 +195,9 @@ beat_run_worker_main(Datum main_arg)
 				 errmsg("could not map the command of run " INT64_FORMAT, runid)));
 	command = MemoryContextStrdup(TopMemoryContext,
 								  (char *) dsm_segment_address(seg));
+	failed_run = MemoryContextStrdup(TopMemoryContext,
+									 (char *) dsm_segment_address(seg) +
+									 strlen(command) + 1);
 	dsm_detach(seg);
 
 	BackgroundWorkerInitializeConnectionByOid(database_oid, user_oid, 0);
@@ -207,6 +211,10 @@ beat_run_worker_main(Datum main_arg)
 		SetConfigOption("cron.scheduled_time",
 						timestamptz_to_str(scheduled_time),
 						PGC_INTERNAL, PGC_S_OVERRIDE);
+	/* an on_failure command learns which run failed */
+	if (failed_run[0] != '\0')
+		SetConfigOption("cron.failed_run", failed_run, PGC_INTERNAL,
+						PGC_S_OVERRIDE);
 	snprintf(buf, sizeof(buf), "pg_beat job " INT64_FORMAT, jobid);
 	SetConfigOption("application_name", buf, PGC_USERSET, PGC_S_SESSION);
 

@@ -48,6 +48,7 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_authid.h"
 #include "commands/sequence.h"
+#include "commands/async.h"
 #include "commands/dbcommands.h"
 #include "executor/spi.h"
 #include "lib/pairingheap.h"
@@ -62,7 +63,9 @@
 #include "tcop/tcopprot.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "mb/pg_wchar.h"
 #include "utils/hsearch.h"
+#include "utils/json.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
@@ -126,6 +129,7 @@ typedef struct LauncherSlot
 	int64		timeout_usecs;	/* the job's timeout; 0 = none */
 	TimestampTz timeout_at;		/* when the run must be cancelled; 0 = never */
 	TimestampTz terminate_at;	/* when a cancelled run is terminated */
+	bool		on_failure;		/* runs a job's on_failure command */
 } LauncherSlot;
 
 /*
@@ -150,6 +154,7 @@ typedef struct LauncherNewRun
 	TimestampTz scheduled_time;
 	int32		attempt;
 	int			slotno;
+	const char *failed_run;		/* JSON for an on_failure run, else NULL */
 } LauncherNewRun;
 
 /* A run outside the timers: cron.run_job(), or a retry of a failed run. */
@@ -160,6 +165,7 @@ typedef struct LauncherExtraRun
 	TimestampTz slot;			/* scheduled_time; 0 for cron.run_job */
 	int32		attempt;
 	TimestampTz due;			/* not before */
+	char	   *failed_run;		/* on_failure run: the failed run as JSON */
 } LauncherExtraRun;
 
 static MemoryContext launcher_context = NULL;
@@ -738,6 +744,7 @@ launcher_collect_outcomes(List **done)
 		if (state == BEAT_SLOT_RUNNING && !slot->recorded_running)
 		{
 			o = palloc0(sizeof(BeatRunOutcome));
+			o->slotno = -1;
 			o->runid = slot->runid;
 			o->status = "running";
 			o->pid = slot->pid;
@@ -748,6 +755,7 @@ launcher_collect_outcomes(List **done)
 		else if (state == BEAT_SLOT_DONE)
 		{
 			o = palloc0(sizeof(BeatRunOutcome));
+			o->slotno = i;
 			o->runid = slot->runid;
 			o->status = slot->succeeded ? "succeeded" : "failed";
 			o->message = pstrdup(slot->message);
@@ -1021,7 +1029,7 @@ launcher_record_refused(LauncherJob *job, int64 runid, TimestampTz slot,
  */
 static LauncherNewRun *
 launcher_record_one(LauncherJob *job, int64 runid, TimestampTz slot_time,
-					int32 attempt, int slotno)
+					int32 attempt, int slotno, const char *failed_run)
 {
 	Oid			database_oid = InvalidOid;
 	Oid			user_oid = InvalidOid;
@@ -1043,7 +1051,9 @@ launcher_record_one(LauncherJob *job, int64 runid, TimestampTz slot_time,
 		return NULL;
 	}
 
-	if (beat_log_run)
+	if (failed_run != NULL)
+		runid = 0;				/* on_failure commands are not runs of their own */
+	else if (beat_log_run)
 		runid = beat_catalog_insert_run(job->row, runid, slot_time, attempt,
 										"starting");
 	else if (runid == 0)
@@ -1054,7 +1064,7 @@ launcher_record_one(LauncherJob *job, int64 runid, TimestampTz slot_time,
 
 		runid = nextval_internal(seq, false);
 	}
-	if (runid == 0)
+	if (runid == 0 && failed_run == NULL)
 		return NULL;			/* this slot already ran: never twice */
 
 	/* reserve the slot now so that the next run takes another one */
@@ -1071,6 +1081,8 @@ launcher_record_one(LauncherJob *job, int64 runid, TimestampTz slot_time,
 	nr->scheduled_time = slot_time;
 	nr->attempt = attempt;
 	nr->slotno = slotno;
+	nr->failed_run = failed_run;
+	launcher_slots[slotno].on_failure = (failed_run != NULL);
 	return nr;
 }
 
@@ -1122,7 +1134,8 @@ launcher_record_new_runs(TimestampTz now)
 			continue;
 		}
 
-		if (job->nrunning > 0 && strcmp(job->row->overlap_policy, "allow") != 0)
+		if (er->failed_run == NULL && job->nrunning > 0 &&
+			strcmp(job->row->overlap_policy, "allow") != 0)
 		{
 			if (strcmp(job->row->overlap_policy, "skip") == 0)
 			{
@@ -1142,11 +1155,11 @@ launcher_record_new_runs(TimestampTz now)
 		if (slotno < 0)
 			break;
 
-		nr = launcher_record_one(job, er->runid, er->slot, er->attempt, slotno);
+		nr = launcher_record_one(job, er->runid, er->slot, er->attempt, slotno,
+								 er->failed_run);
 		if (nr != NULL)
 			newruns = lappend(newruns, nr);
 		launcher_extra = foreach_delete_current(launcher_extra, lc);
-		pfree(er);
 	}
 
 	while (!pairingheap_is_empty(launcher_ready))
@@ -1160,7 +1173,7 @@ launcher_record_new_runs(TimestampTz now)
 			break;				/* cron.max_running_jobs reached */
 
 		launcher_ready_remove(job);
-		nr = launcher_record_one(job, 0, job->ready_slot, 1, slotno);
+		nr = launcher_record_one(job, 0, job->ready_slot, 1, slotno, NULL);
 		if (nr != NULL)
 			newruns = lappend(newruns, nr);
 	}
@@ -1182,6 +1195,7 @@ launcher_add_extra(int64 jobid, int64 runid, TimestampTz slot, int32 attempt,
 	er->slot = slot;
 	er->attempt = attempt;
 	er->due = due;
+	er->failed_run = NULL;
 	launcher_extra = lappend(launcher_extra, er);
 	MemoryContextSwitchTo(oldcontext);
 }
@@ -1205,6 +1219,20 @@ launcher_retry_delay(LauncherJob *job, int32 attempt)
  * A run failed.  Retry it if the job has attempts left and the failure was
  * not a deliberate stop.
  */
+static bool
+launcher_will_retry(int64 jobid, int32 attempt, BeatCancelReason reason)
+{
+	LauncherJob *job;
+	bool		found;
+
+	job = hash_search(launcher_jobs, &jobid, HASH_FIND, &found);
+	if (!found || job->deleted || !job->row->active)
+		return false;
+	if (reason != BEAT_CANCEL_NONE && reason != BEAT_CANCEL_TIMEOUT)
+		return false;
+	return attempt <= job->row->max_retries;
+}
+
 static void
 launcher_after_failure(int64 jobid, TimestampTz slot, int32 attempt,
 					   BeatCancelReason reason, TimestampTz now)
@@ -1212,15 +1240,95 @@ launcher_after_failure(int64 jobid, TimestampTz slot, int32 attempt,
 	LauncherJob *job;
 	bool		found;
 
+	if (!launcher_will_retry(jobid, attempt, reason))
+		return;
 	job = hash_search(launcher_jobs, &jobid, HASH_FIND, &found);
-	if (!found || job->deleted || !job->row->active)
-		return;
-	if (reason != BEAT_CANCEL_NONE && reason != BEAT_CANCEL_TIMEOUT)
-		return;
-	if (attempt > job->row->max_retries)
-		return;
 	launcher_add_extra(jobid, 0, slot, attempt + 1,
 					   now + launcher_retry_delay(job, attempt));
+}
+
+static void
+launcher_json_field(StringInfo buf, const char *name, const char *value)
+{
+	if (buf->len > 1)
+		appendStringInfoString(buf, ", ");
+	escape_json(buf, name);
+	appendStringInfoString(buf, ": ");
+	if (value == NULL)
+		appendStringInfoString(buf, "null");
+	else
+		escape_json(buf, value);
+}
+
+static void
+launcher_json_number(StringInfo buf, const char *name, int64 value)
+{
+	if (buf->len > 1)
+		appendStringInfoString(buf, ", ");
+	escape_json(buf, name);
+	appendStringInfo(buf, ": " INT64_FORMAT, value);
+}
+
+static void
+launcher_json_time(StringInfo buf, const char *name, TimestampTz t)
+{
+	launcher_json_field(buf, name, t == 0 ? NULL : timestamptz_to_str(t));
+}
+
+/*
+ * The final failure of a run: announce it on cron.notify_channel and run the
+ * job's on_failure command.  Inside the transaction that records it, so the
+ * NOTIFY goes out exactly when the failure is visible.
+ */
+static void
+launcher_final_failure(int slotno, const BeatRunOutcome *o)
+{
+	BeatRunSlot *slot = &beat_shared->slots[slotno];
+	LauncherJob *job;
+	bool		found;
+	StringInfoData buf;
+	char	   *message;
+
+	job = hash_search(launcher_jobs, &slot->jobid, HASH_FIND, &found);
+	if (!found)
+		return;
+
+	/* keep the payload under NOTIFY's limit */
+	message = pstrdup(o->message ? o->message : "");
+	if (strlen(message) > 2000)
+		message[pg_mbcliplen(message, strlen(message), 2000)] = '\0';
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '{');
+	launcher_json_number(&buf, "jobid", slot->jobid);
+	launcher_json_field(&buf, "jobname", job->row->jobname);
+	launcher_json_number(&buf, "runid", slot->runid);
+	launcher_json_field(&buf, "status", "failed");
+	launcher_json_field(&buf, "return_message", message);
+	launcher_json_field(&buf, "sqlstate", o->sqlstate);
+	launcher_json_time(&buf, "scheduled_time", slot->scheduled_time);
+	launcher_json_time(&buf, "start_time", o->start_time);
+	launcher_json_time(&buf, "end_time", o->end_time);
+	launcher_json_number(&buf, "attempt", slot->attempt);
+	launcher_json_field(&buf, "database", job->row->database);
+	launcher_json_field(&buf, "username", job->row->username);
+	appendStringInfoChar(&buf, '}');
+
+	if (beat_notify_channel != NULL && beat_notify_channel[0] != '\0')
+		Async_Notify(beat_notify_channel, buf.data);
+
+	if (job->row->on_failure != NULL && !job->deleted)
+	{
+		MemoryContext oldcontext;
+		LauncherExtraRun *er;
+
+		launcher_add_extra(job->jobid, 0, slot->scheduled_time, slot->attempt,
+						   GetCurrentTimestamp());
+		er = llast(launcher_extra);
+		oldcontext = MemoryContextSwitchTo(launcher_context);
+		er->failed_run = pstrdup(buf.data);
+		MemoryContextSwitchTo(oldcontext);
+	}
 }
 
 /*
@@ -1253,7 +1361,10 @@ launcher_start_run(LauncherNewRun *nr)
 	LauncherSlot *ls = &launcher_slots[nr->slotno];
 	BeatRunSlot *slot = &beat_shared->slots[nr->slotno];
 	BackgroundWorker worker;
-	size_t		len = strlen(nr->job->row->command);
+	const char *command = nr->failed_run ? nr->job->row->on_failure :
+		nr->job->row->command;
+	size_t		len = strlen(command);
+	size_t		extra = nr->failed_run ? strlen(nr->failed_run) : 0;
 	uint32		generation;
 	MemoryContext oldcontext;
 	bool		registered;
@@ -1261,12 +1372,19 @@ launcher_start_run(LauncherNewRun *nr)
 	ls->timeout_usecs = nr->job->row->timeout_usecs;
 	ls->timeout_at = 0;
 	ls->terminate_at = 0;
-	ls->command_seg = dsm_create(len + 1, DSM_CREATE_NULL_IF_MAXSEGMENTS);
+	/* the command, then the failed run's JSON (empty for a normal run) */
+	ls->command_seg = dsm_create(len + 1 + extra + 1,
+								 DSM_CREATE_NULL_IF_MAXSEGMENTS);
 	if (ls->command_seg != NULL)
 	{
+		char	   *dst = dsm_segment_address(ls->command_seg);
+
 		dsm_pin_mapping(ls->command_seg);
-		memcpy(dsm_segment_address(ls->command_seg), nr->job->row->command,
-			   len + 1);
+		memcpy(dst, command, len + 1);
+		if (nr->failed_run)
+			memcpy(dst + len + 1, nr->failed_run, extra + 1);
+		else
+			dst[len + 1] = '\0';
 	}
 
 	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
@@ -1616,7 +1734,25 @@ beat_launcher_main(Datum main_arg)
 			if (beat_log_run)
 			{
 				foreach(lc, outcomes)
-					beat_catalog_update_run((BeatRunOutcome *) lfirst(lc));
+				{
+					BeatRunOutcome *o = lfirst(lc);
+
+					if (o->runid != 0)
+						beat_catalog_update_run(o);
+				}
+			}
+			foreach(lc, outcomes)
+			{
+				BeatRunOutcome *o = lfirst(lc);
+				BeatRunSlot *slot;
+
+				if (o->slotno < 0 || strcmp(o->status, "failed") != 0 ||
+					launcher_slots[o->slotno].on_failure)
+					continue;
+				slot = &beat_shared->slots[o->slotno];
+				if (!launcher_will_retry(slot->jobid, slot->attempt,
+										 slot->cancel_reason))
+					launcher_final_failure(o->slotno, o);
 			}
 			foreach(lc, refusals)
 			{
@@ -1642,10 +1778,11 @@ beat_launcher_main(Datum main_arg)
 			BeatCancelReason reason = slot->cancel_reason;
 			TimestampTz scheduled_time = slot->scheduled_time;
 			int32		attempt = slot->attempt;
+			bool		on_failure = launcher_slots[slotno].on_failure;
 
 			launcher_release_slot(slotno);
 			launcher_run_ended(jobid, now);
-			if (failed)
+			if (failed && !on_failure)
 				launcher_after_failure(jobid, scheduled_time, attempt, reason, now);
 		}
 

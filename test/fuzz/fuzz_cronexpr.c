@@ -394,7 +394,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hash = (hash ^ (uint8_t) text[i]) * UINT64_C(1099511628211);
 	{
 		int64_t		start = INT64_C(-2208988800) +
-			(int64_t) (hash % UINT64_C(9467280000));
+		(int64_t) (hash % UINT64_C(9467280000));
 
 		check_next(text, &expr, NULL, start);
 		check_next(text, &expr, &zone_berlin, start);
