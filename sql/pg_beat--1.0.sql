@@ -105,6 +105,21 @@ CREATE INDEX job_run_details_unfinished_idx
 CREATE INDEX job_run_details_end_time_idx
     ON cron.job_run_details (end_time);
 
+-- Cheap per-job state behind cron.job_status, kept by the launcher as runs
+-- end, so that the view never scans the history.
+CREATE TABLE cron.job_stats (
+    jobid bigint PRIMARY KEY,
+    last_run timestamptz,
+    last_status text,
+    last_duration interval,
+    last_success timestamptz,
+    consecutive_failures integer NOT NULL DEFAULT 0,
+    total_runs bigint NOT NULL DEFAULT 0,
+    total_failures bigint NOT NULL DEFAULT 0,
+    last_lateness interval
+);
+COMMENT ON TABLE cron.job_stats IS 'per-job run statistics kept by the launcher; read cron.job_status instead';
+
 -- pg_dump keeps the jobs and their history
 SELECT pg_catalog.pg_extension_config_dump('cron.job', '');
 SELECT pg_catalog.pg_extension_config_dump('cron.jobid_seq', '');
@@ -118,6 +133,10 @@ CREATE POLICY cron_job_policy ON cron.job
 ALTER TABLE cron.job_run_details ENABLE ROW LEVEL SECURITY;
 CREATE POLICY cron_job_run_details_policy ON cron.job_run_details
     USING (username OPERATOR(pg_catalog.=) CURRENT_USER::pg_catalog.text);
+ALTER TABLE cron.job_stats ENABLE ROW LEVEL SECURITY;
+CREATE POLICY cron_job_stats_policy ON cron.job_stats
+    USING (EXISTS (SELECT 1 FROM cron.job j
+                    WHERE j.jobid OPERATOR(pg_catalog.=) job_stats.jobid));
 
 -- Every role that may use schema cron manages its own jobs; the trigger and
 -- the policies decide which rows.
@@ -125,6 +144,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON cron.job TO PUBLIC;
 GRANT SELECT, DELETE ON cron.job_run_details TO PUBLIC;
 GRANT SELECT, USAGE ON SEQUENCE cron.jobid_seq TO PUBLIC;
 GRANT SELECT ON SEQUENCE cron.runid_seq TO PUBLIC;
+GRANT SELECT ON cron.job_stats TO PUBLIC;
 
 -- Guards
 CREATE FUNCTION cron.job_check()
@@ -382,3 +402,23 @@ END;
 $$;
 COMMENT ON FUNCTION cron.alter_job(bigint, text, text, text, text, boolean, text, interval, integer, interval, text, text, text)
     IS 'change one of your jobs; NULL arguments leave a setting unchanged';
+
+-- What runs, what will run, what failed: one row per job you may see.
+CREATE VIEW cron.job_status WITH (security_invoker = true) AS
+SELECT j.jobid, j.jobname, j.username, j.database, j.schedule, j.timezone,
+       j.active,
+       (r.jobid IS NOT NULL) AS running,
+       CASE WHEN j.active THEN
+           (SELECT n FROM cron.next_runs(j.schedule, 1, pg_catalog.now(), j.timezone) n)
+       END AS next_run,
+       s.last_run, s.last_status, s.last_duration, s.last_success,
+       COALESCE(s.consecutive_failures, 0) AS consecutive_failures,
+       COALESCE(s.total_runs, 0) AS total_runs,
+       COALESCE(s.total_failures, 0) AS total_failures,
+       s.last_lateness
+  FROM cron.job j
+  LEFT JOIN cron.job_stats s ON s.jobid OPERATOR(pg_catalog.=) j.jobid
+  LEFT JOIN (SELECT DISTINCT rr.jobid FROM cron.running_runs() rr) r
+         ON r.jobid OPERATOR(pg_catalog.=) j.jobid;
+COMMENT ON VIEW cron.job_status IS 'one row per job: running, next run, latest outcome, failures and totals';
+GRANT SELECT ON cron.job_status TO PUBLIC;

@@ -367,3 +367,77 @@ beat_catalog_load_retries(MemoryContext cxt)
 	}
 	return retries;
 }
+
+/*
+ * Fold a finished run into cron.job_stats, the cheap state behind
+ * cron.job_status: the view never scans the history.
+ */
+void
+beat_catalog_update_stats(int64 jobid, const char *status,
+						  TimestampTz start_time, TimestampTz end_time,
+						  TimestampTz scheduled_time)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[5] = {INT8OID, TIMESTAMPTZOID, TEXTOID,
+	TIMESTAMPTZOID, TIMESTAMPTZOID};
+	Datum		values[5];
+	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
+	int			ret;
+
+	if (plan == NULL)
+	{
+		SPIPlanPtr	p;
+
+		p = SPI_prepare("INSERT INTO cron.job_stats AS s"
+						" (jobid, last_run, last_status, last_duration, last_success,"
+						"  consecutive_failures, total_runs, total_failures, last_lateness)"
+						" VALUES ($1, $2, $3, $4 - $2,"
+						"  CASE WHEN $3 = 'succeeded' THEN $2 END,"
+						"  CASE WHEN $3 = 'failed' THEN 1 ELSE 0 END, 1,"
+						"  CASE WHEN $3 = 'failed' THEN 1 ELSE 0 END, $2 - $5)"
+						" ON CONFLICT (jobid) DO UPDATE SET"
+						"  last_run = EXCLUDED.last_run,"
+						"  last_status = EXCLUDED.last_status,"
+						"  last_duration = EXCLUDED.last_duration,"
+						"  last_success = COALESCE(EXCLUDED.last_success, s.last_success),"
+						"  consecutive_failures = CASE EXCLUDED.last_status"
+						"    WHEN 'failed' THEN s.consecutive_failures + 1"
+						"    WHEN 'succeeded' THEN 0 ELSE s.consecutive_failures END,"
+						"  total_runs = s.total_runs + 1,"
+						"  total_failures = s.total_failures + EXCLUDED.total_failures,"
+						"  last_lateness = EXCLUDED.last_lateness",
+						5, argtypes);
+		if (p == NULL)
+			elog(ERROR, "could not prepare the stats update: %s",
+				 SPI_result_code_string(SPI_result));
+		SPI_keepplan(p);
+		plan = p;
+	}
+
+	values[0] = Int64GetDatum(jobid);
+	values[1] = TimestampTzGetDatum(start_time);
+	values[2] = CStringGetTextDatum(status);
+	values[3] = TimestampTzGetDatum(end_time);
+	values[4] = TimestampTzGetDatum(scheduled_time);
+	if (scheduled_time == 0)
+		nulls[4] = 'n';
+
+	ret = SPI_execute_plan(plan, values, nulls, false, 0);
+	if (ret != SPI_OK_INSERT)
+		elog(ERROR, "could not update cron.job_stats: SPI error %d", ret);
+}
+
+/*
+ * Forget the statistics of jobs that no longer exist.
+ */
+void
+beat_catalog_purge_stats(void)
+{
+	int			ret;
+
+	ret = SPI_execute("DELETE FROM cron.job_stats s WHERE NOT EXISTS"
+					  " (SELECT 1 FROM cron.job j WHERE j.jobid = s.jobid)",
+					  false, 0);
+	if (ret != SPI_OK_DELETE)
+		elog(ERROR, "could not purge cron.job_stats: SPI error %d", ret);
+}

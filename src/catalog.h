@@ -67,5 +67,10 @@ extern uint64 beat_catalog_close_interrupted_runs(const int64 *keep,
 												  int nkeep,
 												  const char *message);
 extern uint64 beat_catalog_purge_history(int64 retention_usecs, int limit);
+extern void beat_catalog_update_stats(int64 jobid, const char *status,
+									  TimestampTz start_time,
+									  TimestampTz end_time,
+									  TimestampTz scheduled_time);
+extern void beat_catalog_purge_stats(void);
 
 #endif							/* PG_BEAT_CATALOG_H */

@@ -1016,6 +1016,7 @@ launcher_record_refused(LauncherJob *job, int64 runid, TimestampTz slot,
 	o.start_time = now;
 	o.end_time = now;
 	beat_catalog_update_run(&o);
+	beat_catalog_update_stats(job->jobid, status, now, now, slot);
 
 	if (beat_log_run)
 		ereport(LOG,
@@ -1611,6 +1612,7 @@ launcher_purge_history(TimestampTz now)
 	SPI_connect();
 	PushActiveSnapshot(GetTransactionSnapshot());
 	(void) beat_catalog_purge_history(retention, BEAT_PURGE_BATCH);
+	beat_catalog_purge_stats();
 	PopActiveSnapshot();
 	SPI_finish();
 	CommitTransactionCommand();
@@ -1737,8 +1739,14 @@ beat_launcher_main(Datum main_arg)
 				{
 					BeatRunOutcome *o = lfirst(lc);
 
-					if (o->runid != 0)
-						beat_catalog_update_run(o);
+					if (o->runid == 0)
+						continue;
+					beat_catalog_update_run(o);
+					if (o->slotno >= 0)
+						beat_catalog_update_stats(beat_shared->slots[o->slotno].jobid,
+												  o->status, o->start_time,
+												  o->end_time,
+												  beat_shared->slots[o->slotno].scheduled_time);
 				}
 			}
 			foreach(lc, outcomes)
