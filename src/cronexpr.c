@@ -1085,6 +1085,7 @@ cron_parse_interval(CronParser *ps, const int *starts, const int *ends,
 					return cron_fail(ps->err,
 									 "Interval \"%s\" is not supported; write \"every %.*s %s\".",
 									 ps->err->token, ndigits, text + starts[0],
+									 value == 1 ? cron_interval_units[u].singular :
 									 cron_interval_units[u].plural);
 				}
 			}

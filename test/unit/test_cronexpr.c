@@ -952,10 +952,12 @@ static const InvalidCase invalid_cases[] = {
 	"Interval 99999999999 seconds is out of range 1-59."},
 	{"5 minutes", CRONFIELD_NONE, 0, 9, "5 minutes",
 	"Interval \"5 minutes\" is not supported; write \"every 5 minutes\"."},
+	{"1 minute", CRONFIELD_NONE, 0, 8, "1 minute",
+	"Interval \"1 minute\" is not supported; write \"every 1 minute\"."},
 	{"2 hours", CRONFIELD_NONE, 0, 7, "2 hours",
 	"Interval \"2 hours\" is not supported; write \"every 2 hours\"."},
 	{"1hour", CRONFIELD_NONE, 0, 5, "1hour",
-	"Interval \"1hour\" is not supported; write \"every 1 hours\"."},
+	"Interval \"1hour\" is not supported; write \"every 1 hour\"."},
 	{"1234567 minutes", CRONFIELD_NONE, 0, 15, "1234567 minutes",
 	"Interval \"1234567 minutes\" is not supported; write \"every N minutes\"."},
 	{" 444444444444444444444444444444444444444444444444444444444444444444444444444442hours",
@@ -1007,7 +1009,8 @@ check_invalid(const InvalidCase *c)
 	CronError	err;
 	bool		ok = cronexpr_parse(c->text, &expr, &err);
 	bool		pass = !ok;
-	size_t		mlen = strnlen(err.message, sizeof(err.message));
+	const char *nul = memchr(err.message, '\0', sizeof(err.message));
+	size_t		mlen = nul ? (size_t) (nul - err.message) : sizeof(err.message);
 
 	if (ok)
 		diag("parsed, but should have failed");
