@@ -50,6 +50,7 @@ CREATE TABLE cron.job (
     overlap_policy text NOT NULL DEFAULT 'queue',
     misfire_policy text NOT NULL DEFAULT 'skip',
     on_failure text,
+    userid oid,
     CONSTRAINT jobname_username_uniq UNIQUE (jobname, username)
 );
 COMMENT ON TABLE cron.job IS 'scheduled jobs: one row per job';
@@ -69,6 +70,7 @@ COMMENT ON COLUMN cron.job.retry_delay IS 'delay before the first retry; doubles
 COMMENT ON COLUMN cron.job.overlap_policy IS 'queue, skip, allow or replace: what a slot does while a run is going';
 COMMENT ON COLUMN cron.job.misfire_policy IS 'skip or run_once: what slots missed while pg_beat was down do';
 COMMENT ON COLUMN cron.job.on_failure IS 'SQL run as the owner after the final failed attempt';
+COMMENT ON COLUMN cron.job.userid IS 'OID of the owner when the job was written: a dropped or renamed owner never lends the job to a new role of the same name';
 
 CREATE TABLE cron.job_run_details (
     jobid bigint,

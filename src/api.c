@@ -298,6 +298,40 @@ cron_job_check(PG_FUNCTION_ARGS)
 
 	api_check_owner(username, database, caller_super);
 
+	/*
+	 * Pin the owner's identity: the launcher runs the job only as the role
+	 * with this OID, so a role dropped and re-created, or renamed, under the
+	 * same name never inherits the job.  A write that keeps the owner keeps
+	 * the pin; any other write (a new job, a new owner, a restore from a
+	 * dump) takes the OID the name has now.
+	 */
+	{
+		Oid			userid = get_role_oid(username, false);
+		bool		keep = false;
+
+		if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+		{
+			char	   *old_username = api_get_text(trigdata, trigdata->tg_trigtuple,
+													"username");
+			Datum		old_userid = api_get(trigdata, trigdata->tg_trigtuple,
+											 "userid", &isnull);
+
+			keep = !isnull && old_username != NULL &&
+				strcmp(old_username, username) == 0;
+			if (keep)
+				userid = DatumGetObjectId(old_userid);
+		}
+		{
+			int			attno = SPI_fnumber(trigdata->tg_relation->rd_att, "userid");
+			Datum		value = ObjectIdGetDatum(userid);
+			bool		null = false;
+
+			newtuple = heap_modify_tuple_by_cols(newtuple,
+												 trigdata->tg_relation->rd_att,
+												 1, &attno, &value, &null);
+		}
+	}
+
 	return PointerGetDatum(newtuple);
 }
 

@@ -77,7 +77,7 @@ beat_catalog_load_jobs(MemoryContext cxt, bool with_history)
 		"SELECT j.jobid, j.schedule, j.command, j.nodename, j.nodeport,"
 		" j.database, j.username, j.active, j.jobname, j.timezone,"
 		" j.timeout, j.max_retries, j.retry_delay, j.overlap_policy,"
-		" j.misfire_policy, j.on_failure, NULL::pg_catalog.timestamptz"
+		" j.misfire_policy, j.on_failure, NULL::pg_catalog.timestamptz, j.userid"
 		" FROM cron.job j";
 	const char *query_history =
 		"SELECT j.jobid, j.schedule, j.command, j.nodename, j.nodeport,"
@@ -85,7 +85,7 @@ beat_catalog_load_jobs(MemoryContext cxt, bool with_history)
 		" j.timeout, j.max_retries, j.retry_delay, j.overlap_policy,"
 		" j.misfire_policy, j.on_failure,"
 		" (SELECT pg_catalog.max(r.scheduled_time) FROM cron.job_run_details r"
-		"   WHERE r.jobid OPERATOR(pg_catalog.=) j.jobid)"
+		"   WHERE r.jobid OPERATOR(pg_catalog.=) j.jobid), j.userid"
 		" FROM cron.job j";
 	List	   *jobs = NIL;
 	uint64		i;
@@ -125,6 +125,8 @@ beat_catalog_load_jobs(MemoryContext cxt, bool with_history)
 		job->on_failure = catalog_text(tuple, desc, 16, &isnull);
 		d = SPI_getbinval(tuple, desc, 17, &isnull);
 		job->last_scheduled = isnull ? 0 : DatumGetTimestampTz(d);
+		d = SPI_getbinval(tuple, desc, 18, &isnull);
+		job->userid = isnull ? InvalidOid : DatumGetObjectId(d);
 
 		/* a NULL here would be a bug in the trigger; never run such a job */
 		if (job->schedule == NULL || job->command == NULL ||

@@ -31,6 +31,7 @@ typedef struct BeatJobRow
 	char	   *misfire_policy;
 	char	   *on_failure;		/* NULL if none */
 	TimestampTz last_scheduled; /* newest scheduled_time in the history, or 0 */
+	Oid			userid;			/* the owner's OID when the job was written */
 } BeatJobRow;
 
 /* What a finished (or refused) run wrote. */

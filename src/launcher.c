@@ -957,6 +957,13 @@ launcher_check_owner(LauncherJob *job, Oid *database_oid, Oid *user_oid,
 	}
 	role = (Form_pg_authid) GETSTRUCT(roletup);
 	*user_oid = role->oid;
+	if (OidIsValid(job->row->userid) && role->oid != job->row->userid)
+	{
+		ReleaseSysCache(roletup);
+		*reason = psprintf("role \"%s\" is not the role that owns the job: the owner was dropped or renamed",
+						   job->row->username);
+		return false;
+	}
 	is_super = role->rolsuper;
 	if (!role->rolcanlogin)
 	{

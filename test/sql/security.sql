@@ -49,8 +49,11 @@ DELETE FROM cron.job_run_details;
 RESET ROLE;
 SELECT username, status FROM cron.job_run_details ORDER BY username;
 
--- the superuser sees and may change everyone's jobs
-SELECT jobname, username FROM cron.job ORDER BY jobname;
+-- the superuser sees and may change everyone's jobs; each job is pinned to
+-- its owner's OID, which a change of owner moves
+SELECT jobname, username, userid = username::regrole AS pinned FROM cron.job ORDER BY jobname;
+UPDATE cron.job SET username = 'beat_bob' WHERE jobname = 'alice-2';
+SELECT jobname, userid = 'beat_bob'::regrole AS pinned_to_bob FROM cron.job WHERE jobname = 'alice-2';
 SELECT cron.alter_job(jobid, command => 'SELECT 42') FROM cron.job WHERE jobname = 'alice-job';
 SELECT command FROM cron.job WHERE jobname = 'alice-job';
 
