@@ -5,7 +5,8 @@
 
 EXTENSION = pg_beat
 MODULE_big = pg_beat
-DATA = sql/pg_beat--1.0.sql
+# The install script is assembled from the parts under sql/.
+DATA_built = pg_beat--1.0.sql
 PGFILEDESC = "pg_beat - job scheduler for PostgreSQL"
 
 OBJS = \
@@ -17,10 +18,12 @@ OBJS = \
 	src/guc.o \
 	src/launcher.o \
 	src/pg_beat.o \
+	src/remote.o \
 	src/schedule.o \
 	src/shmem.o
 
-PG_CPPFLAGS = -I$(srcdir)/src
+PG_CPPFLAGS = -I$(srcdir)/src -I$(libpq_srcdir)
+SHLIB_LINK_INTERNAL = $(libpq)
 PG_CFLAGS = -Wall -Wmissing-prototypes $(BEAT_EXTRA_CFLAGS)
 
 # pg_regress: deterministic SQL behaviour, on a temporary instance that
@@ -38,7 +41,7 @@ ISOLATION_OPTS = --inputdir=test --outputdir=test/output_isolation \
 TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
 
-EXTRA_CLEAN = tmp_regress tmp_isolation test/output_regress test/output_isolation
+EXTRA_CLEAN = pg_beat--1.0.sql tmp_regress tmp_isolation test/output_regress test/output_isolation
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -54,3 +57,6 @@ fuzz:
 # PGXS does not track header dependencies: rebuild every object when any
 # header changes (shared structs must agree between files).
 $(OBJS): $(wildcard $(srcdir)/src/*.h)
+
+pg_beat--1.0.sql: sql/pg_beat.sql sql/import_pg_cron.sql
+	cat $^ > $@

@@ -41,6 +41,7 @@
 #include "utils/timestamp.h"
 
 #include "exec_command.h"
+#include "remote.h"
 #include "executor.h"
 #include "guc.h"
 #include "shmem.h"
@@ -133,6 +134,70 @@ executor_before_exit(int code, Datum arg)
 		executor_finish(false, NULL, 0);
 }
 
+/*
+ * Mark the run as executing now; false if it was cancelled before it began.
+ */
+static bool
+executor_mark_running(BeatRunSlot *slot)
+{
+	Latch	   *latch;
+
+	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+	if (slot->cancel_reason != BEAT_CANCEL_NONE)
+	{
+		LWLockRelease(beat_shared->lock);
+		executor_finish(false, "job run cancelled before it started",
+						ERRCODE_QUERY_CANCELED);
+		return false;
+	}
+	slot->start_time = GetCurrentTimestamp();
+	slot->state = BEAT_SLOT_RUNNING;
+	latch = beat_shared->launcher_latch;
+	LWLockRelease(beat_shared->lock);
+	if (latch != NULL)
+		SetLatch(latch);
+	return true;
+}
+
+/*
+ * A run on another server: no local session, libpq does the work.
+ */
+static void
+executor_run_remote(BeatRunSlot *slot, int64 jobid, int64 runid,
+					const char *command, const char *host, int32 port,
+					const char *dbname, const char *user)
+{
+	BeatRemoteTarget target;
+	char		appname[64];
+	char	   *tag = NULL;
+	char	   *message = NULL;
+	char		sqlstate[6] = "";
+
+	snprintf(appname, sizeof(appname), "pg_beat job " INT64_FORMAT, jobid);
+	target.host = host;
+	target.port = port;
+	target.dbname = dbname;
+	target.user = user;
+	target.application_name = appname;
+	target.connect_timeout = 10;
+
+	if (beat_log_statement)
+		ereport(LOG,
+				(errmsg("pg_beat: job " INT64_FORMAT " run " INT64_FORMAT " starting on %s:%d: %s",
+						jobid, runid, host, port, command)));
+
+	if (!executor_mark_running(slot))
+		return;
+
+	if (beat_run_remote(&target, command, &tag, &message, sqlstate))
+		executor_finish(true, tag, 0);
+	else
+		executor_finish(false, message,
+						sqlstate[0] ? MAKE_SQLSTATE(sqlstate[0], sqlstate[1],
+													sqlstate[2], sqlstate[3],
+													sqlstate[4]) : 0);
+}
+
 void
 beat_run_worker_main(Datum main_arg)
 {
@@ -147,8 +212,12 @@ beat_run_worker_main(Datum main_arg)
 	dsm_segment *seg;
 	char	   *command;
 	char	   *failed_run;
+	char	   *remote_host;
+	char	   *remote_dbname;
+	char	   *remote_user;
+	bool		remote;
+	int32		nodeport;
 	char		buf[64];
-	Latch	   *latch;
 
 	memcpy(&executor_generation, MyBgworkerEntry->bgw_extra, sizeof(uint32));
 
@@ -180,6 +249,8 @@ beat_run_worker_main(Datum main_arg)
 	jobid = slot->jobid;
 	scheduled_time = slot->scheduled_time;
 	handle = slot->command_handle;
+	remote = slot->remote;
+	nodeport = slot->nodeport;
 	LWLockRelease(beat_shared->lock);
 
 	executor_slot = slot;
@@ -195,10 +266,25 @@ beat_run_worker_main(Datum main_arg)
 				 errmsg("could not map the command of run " INT64_FORMAT, runid)));
 	command = MemoryContextStrdup(TopMemoryContext,
 								  (char *) dsm_segment_address(seg));
-	failed_run = MemoryContextStrdup(TopMemoryContext,
-									 (char *) dsm_segment_address(seg) +
-									 strlen(command) + 1);
+	{
+		char	   *src = (char *) dsm_segment_address(seg) + strlen(command) + 1;
+
+		failed_run = MemoryContextStrdup(TopMemoryContext, src);
+		src += strlen(src) + 1;
+		remote_host = MemoryContextStrdup(TopMemoryContext, src);
+		src += strlen(src) + 1;
+		remote_dbname = MemoryContextStrdup(TopMemoryContext, src);
+		src += strlen(src) + 1;
+		remote_user = MemoryContextStrdup(TopMemoryContext, src);
+	}
 	dsm_detach(seg);
+
+	if (remote)
+	{
+		executor_run_remote(slot, jobid, runid, command, remote_host,
+							nodeport, remote_dbname, remote_user);
+		proc_exit(0);
+	}
 
 	BackgroundWorkerInitializeConnectionByOid(database_oid, user_oid, 0);
 
@@ -224,21 +310,8 @@ beat_run_worker_main(Datum main_arg)
 						jobid, runid, command)));
 
 	/* start_time is the moment the command starts executing */
-	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
-	if (slot->cancel_reason != BEAT_CANCEL_NONE)
-	{
-		/* stopped before it began: do not run the command at all */
-		LWLockRelease(beat_shared->lock);
-		executor_finish(false, "job run cancelled before it started",
-						ERRCODE_QUERY_CANCELED);
+	if (!executor_mark_running(slot))
 		proc_exit(0);
-	}
-	slot->start_time = GetCurrentTimestamp();
-	slot->state = BEAT_SLOT_RUNNING;
-	latch = beat_shared->launcher_latch;
-	LWLockRelease(beat_shared->lock);
-	if (latch != NULL)
-		SetLatch(latch);
 
 	pgstat_report_activity(STATE_RUNNING, command);
 

@@ -933,8 +933,8 @@ launcher_cancel_message(BeatCancelReason reason, int64 timeout_usecs)
  * refusal returns false with the reason and the status to record.
  */
 static bool
-launcher_check_owner(LauncherJob *job, Oid *database_oid, Oid *user_oid,
-					 char **reason, const char **status)
+launcher_check_owner(LauncherJob *job, bool remote, Oid *database_oid,
+					 Oid *user_oid, char **reason, const char **status)
 {
 	HeapTuple	roletup;
 	Form_pg_authid role;
@@ -942,8 +942,10 @@ launcher_check_owner(LauncherJob *job, Oid *database_oid, Oid *user_oid,
 
 	*status = "failed";
 
-	*database_oid = get_database_oid(job->row->database, true);
-	if (!OidIsValid(*database_oid))
+	/* a remote job's database is the other server's business */
+	*database_oid = remote ? InvalidOid :
+		get_database_oid(job->row->database, true);
+	if (!remote && !OidIsValid(*database_oid))
 	{
 		*reason = psprintf("database \"%s\" does not exist", job->row->database);
 		return false;
@@ -982,7 +984,7 @@ launcher_check_owner(LauncherJob *job, Oid *database_oid, Oid *user_oid,
 		return false;
 	}
 
-	if (!is_super &&
+	if (!is_super && !remote &&
 		pg_database_aclcheck(*database_oid, *user_oid, ACL_CONNECT) != ACLCHECK_OK)
 	{
 		*reason = psprintf("role \"%s\" does not have CONNECT privilege on database \"%s\"",
@@ -1045,15 +1047,8 @@ launcher_record_one(LauncherJob *job, int64 runid, TimestampTz slot_time,
 	const char *status = NULL;
 	LauncherNewRun *nr;
 
-	if (!launcher_job_is_local(job))
-	{
-		launcher_record_refused(job, runid, slot_time, attempt, "failed",
-								psprintf("job not run: nodename \"%s\" names another server, and running jobs on other servers is not supported yet",
-										 job->row->nodename));
-		return NULL;
-	}
-
-	if (!launcher_check_owner(job, &database_oid, &user_oid, &reason, &status))
+	if (!launcher_check_owner(job, !launcher_job_is_local(job),
+							  &database_oid, &user_oid, &reason, &status))
 	{
 		launcher_record_refused(job, runid, slot_time, attempt, status, reason);
 		return NULL;
@@ -1373,6 +1368,11 @@ launcher_start_run(LauncherNewRun *nr)
 		nr->job->row->command;
 	size_t		len = strlen(command);
 	size_t		extra = nr->failed_run ? strlen(nr->failed_run) : 0;
+	bool		remote = !launcher_job_is_local(nr->job);
+	const char *parts[3];
+	size_t		partlen[3];
+	size_t		total;
+	int			i;
 	uint32		generation;
 	MemoryContext oldcontext;
 	bool		registered;
@@ -1380,19 +1380,37 @@ launcher_start_run(LauncherNewRun *nr)
 	ls->timeout_usecs = nr->job->row->timeout_usecs;
 	ls->timeout_at = 0;
 	ls->terminate_at = 0;
-	/* the command, then the failed run's JSON (empty for a normal run) */
-	ls->command_seg = dsm_create(len + 1 + extra + 1,
-								 DSM_CREATE_NULL_IF_MAXSEGMENTS);
+	/*
+	 * The command, then the failed run's JSON (empty for a normal run), then
+	 * for a remote run the host, database and user, each NUL-terminated.
+	 */
+	parts[0] = remote ? nr->job->row->nodename : "";
+	parts[1] = remote ? nr->job->row->database : "";
+	parts[2] = remote ? nr->job->row->username : "";
+	total = len + 1 + extra + 1;
+	for (i = 0; i < 3; i++)
+	{
+		partlen[i] = strlen(parts[i]);
+		total += partlen[i] + 1;
+	}
+	ls->command_seg = dsm_create(total, DSM_CREATE_NULL_IF_MAXSEGMENTS);
 	if (ls->command_seg != NULL)
 	{
 		char	   *dst = dsm_segment_address(ls->command_seg);
 
 		dsm_pin_mapping(ls->command_seg);
 		memcpy(dst, command, len + 1);
+		dst += len + 1;
 		if (nr->failed_run)
-			memcpy(dst + len + 1, nr->failed_run, extra + 1);
+			memcpy(dst, nr->failed_run, extra + 1);
 		else
-			dst[len + 1] = '\0';
+			dst[0] = '\0';
+		dst += extra + 1;
+		for (i = 0; i < 3; i++)
+		{
+			memcpy(dst, parts[i], partlen[i] + 1);
+			dst += partlen[i] + 1;
+		}
 	}
 
 	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
@@ -1403,6 +1421,8 @@ launcher_start_run(LauncherNewRun *nr)
 	slot->user_oid = nr->user_oid;
 	slot->scheduled_time = nr->scheduled_time;
 	slot->attempt = nr->attempt;
+	slot->remote = remote;
+	slot->nodeport = nr->job->row->nodeport;
 	slot->command_handle = ls->command_seg ?
 		dsm_segment_handle(ls->command_seg) : DSM_HANDLE_INVALID;
 	slot->dispatch_time = GetCurrentTimestamp();

@@ -55,7 +55,10 @@ typedef struct BeatRunSlot
 	Oid			user_oid;
 	TimestampTz scheduled_time; /* 0 when run outside the schedule */
 	int32		attempt;
-	dsm_handle	command_handle; /* DSM segment holding the command text */
+	bool		remote;			/* run on another server over libpq */
+	int32		nodeport;		/* its port, when remote */
+	dsm_handle	command_handle; /* DSM segment: command, failed-run JSON and,
+								 * when remote, host, database, user */
 	TimestampTz dispatch_time;
 
 	/* set by the worker */

@@ -1,0 +1,1 @@
+-- Migration from pg_cron: filled in by the import work (see docs/).
