@@ -51,6 +51,7 @@ CREATE TABLE cron.job (
     misfire_policy text NOT NULL DEFAULT 'skip',
     on_failure text,
     userid oid,
+    overdue_after interval,
     CONSTRAINT jobname_username_uniq UNIQUE (jobname, username)
 );
 COMMENT ON TABLE cron.job IS 'scheduled jobs: one row per job';
@@ -70,6 +71,7 @@ COMMENT ON COLUMN cron.job.retry_delay IS 'delay before the first retry; doubles
 COMMENT ON COLUMN cron.job.overlap_policy IS 'queue, skip, allow or replace: what a slot does while a run is going';
 COMMENT ON COLUMN cron.job.misfire_policy IS 'skip or run_once: what slots missed while pg_beat was down do';
 COMMENT ON COLUMN cron.job.on_failure IS 'SQL run as the owner after the final failed attempt';
+COMMENT ON COLUMN cron.job.overdue_after IS 'dead man''s switch: the job is overdue when its last success is older; NULL follows cron.overdue_after';
 COMMENT ON COLUMN cron.job.userid IS 'OID of the owner when the job was written: a dropped or renamed owner never lends the job to a new role of the same name';
 
 CREATE TABLE cron.job_run_details (
@@ -118,7 +120,9 @@ CREATE TABLE cron.job_stats (
     consecutive_failures integer NOT NULL DEFAULT 0,
     total_runs bigint NOT NULL DEFAULT 0,
     total_failures bigint NOT NULL DEFAULT 0,
-    last_lateness interval
+    last_lateness interval,
+    first_run timestamptz,
+    overdue_notified boolean NOT NULL DEFAULT false
 );
 COMMENT ON TABLE cron.job_stats IS 'per-job run statistics kept by the launcher; read cron.job_status instead';
 
@@ -273,7 +277,8 @@ CREATE FUNCTION cron.schedule_in_database(job_name text,
                                           retry_delay interval DEFAULT '10 seconds',
                                           overlap_policy text DEFAULT 'queue',
                                           misfire_policy text DEFAULT 'skip',
-                                          on_failure text DEFAULT NULL)
+                                          on_failure text DEFAULT NULL,
+                                          overdue_after interval DEFAULT NULL)
     RETURNS bigint
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -292,11 +297,11 @@ BEGIN
     INSERT INTO cron.job AS j (schedule, command, nodename, nodeport, database,
                                username, active, jobname, timezone, timeout,
                                max_retries, retry_delay, overlap_policy,
-                               misfire_policy, on_failure)
+                               misfire_policy, on_failure, overdue_after)
     VALUES (schedule, command, 'localhost', pg_catalog.current_setting('port')::pg_catalog.int4,
             database, COALESCE(username, CURRENT_USER::text), active,
             job_name, timezone, timeout, max_retries, retry_delay,
-            overlap_policy, misfire_policy, on_failure)
+            overlap_policy, misfire_policy, on_failure, overdue_after)
     ON CONFLICT ON CONSTRAINT jobname_username_uniq DO UPDATE
         SET schedule = EXCLUDED.schedule, command = EXCLUDED.command,
             database = EXCLUDED.database, active = EXCLUDED.active,
@@ -305,12 +310,13 @@ BEGIN
             retry_delay = EXCLUDED.retry_delay,
             overlap_policy = EXCLUDED.overlap_policy,
             misfire_policy = EXCLUDED.misfire_policy,
-            on_failure = EXCLUDED.on_failure
+            on_failure = EXCLUDED.on_failure,
+            overdue_after = EXCLUDED.overdue_after
     RETURNING j.jobid INTO new_jobid;
     RETURN new_jobid;
 END;
 $$;
-COMMENT ON FUNCTION cron.schedule_in_database(text, text, text, text, text, boolean, text, interval, integer, interval, text, text, text)
+COMMENT ON FUNCTION cron.schedule_in_database(text, text, text, text, text, boolean, text, interval, integer, interval, text, text, text, interval)
     IS 'schedule a named job in another database, with pg_beat''s options; returns its jobid';
 
 CREATE FUNCTION cron.unschedule(job_id bigint)
@@ -371,7 +377,8 @@ CREATE FUNCTION cron.alter_job(job_id bigint,
                                retry_delay interval DEFAULT NULL,
                                overlap_policy text DEFAULT NULL,
                                misfire_policy text DEFAULT NULL,
-                               on_failure text DEFAULT NULL)
+                               on_failure text DEFAULT NULL,
+                               overdue_after interval DEFAULT NULL)
     RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -393,7 +400,8 @@ BEGIN
         retry_delay = COALESCE(alter_job.retry_delay, j.retry_delay),
         overlap_policy = COALESCE(alter_job.overlap_policy, j.overlap_policy),
         misfire_policy = COALESCE(alter_job.misfire_policy, j.misfire_policy),
-        on_failure = COALESCE(alter_job.on_failure, j.on_failure)
+        on_failure = COALESCE(alter_job.on_failure, j.on_failure),
+        overdue_after = COALESCE(alter_job.overdue_after, j.overdue_after)
     WHERE j.jobid OPERATOR(pg_catalog.=) job_id;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'undefined_object',
@@ -402,7 +410,7 @@ BEGIN
     END IF;
 END;
 $$;
-COMMENT ON FUNCTION cron.alter_job(bigint, text, text, text, text, boolean, text, interval, integer, interval, text, text, text)
+COMMENT ON FUNCTION cron.alter_job(bigint, text, text, text, text, boolean, text, interval, integer, interval, text, text, text, interval)
     IS 'change one of your jobs; NULL arguments leave a setting unchanged';
 
 -- What runs, what will run, what failed: one row per job you may see.
@@ -417,7 +425,14 @@ SELECT j.jobid, j.jobname, j.username, j.database, j.schedule, j.timezone,
        COALESCE(s.consecutive_failures, 0) AS consecutive_failures,
        COALESCE(s.total_runs, 0) AS total_runs,
        COALESCE(s.total_failures, 0) AS total_failures,
-       s.last_lateness
+       s.last_lateness,
+       COALESCE(j.active
+                AND COALESCE(s.last_success, s.first_run) OPERATOR(pg_catalog.<)
+                    (pg_catalog.now() OPERATOR(pg_catalog.-)
+                     COALESCE(j.overdue_after,
+                              NULLIF(pg_catalog.current_setting('cron.overdue_after')::pg_catalog.interval,
+                                     '0'::pg_catalog.interval))),
+                false) AS overdue
   FROM cron.job j
   LEFT JOIN cron.job_stats s ON s.jobid OPERATOR(pg_catalog.=) j.jobid
   LEFT JOIN (SELECT DISTINCT rr.jobid FROM cron.running_runs() rr) r

@@ -245,6 +245,13 @@ cron_job_check(PG_FUNCTION_ARGS)
 				 errmsg("timeout must be a positive interval"),
 				 errhint("Use NULL for no limit.")));
 
+	d = api_get(trigdata, newtuple, "overdue_after", &isnull);
+	if (!isnull && api_interval_usecs(d) <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("overdue_after must be a positive interval"),
+				 errhint("Use NULL to follow cron.overdue_after.")));
+
 	d = api_get(trigdata, newtuple, "max_retries", &isnull);
 	if (isnull || DatumGetInt32(d) < 0 || DatumGetInt32(d) > 100)
 		ereport(ERROR,

@@ -77,7 +77,8 @@ beat_catalog_load_jobs(MemoryContext cxt, bool with_history)
 		"SELECT j.jobid, j.schedule, j.command, j.nodename, j.nodeport,"
 		" j.database, j.username, j.active, j.jobname, j.timezone,"
 		" j.timeout, j.max_retries, j.retry_delay, j.overlap_policy,"
-		" j.misfire_policy, j.on_failure, NULL::pg_catalog.timestamptz, j.userid"
+		" j.misfire_policy, j.on_failure, NULL::pg_catalog.timestamptz, j.userid,"
+		" j.overdue_after IS NOT NULL"
 		" FROM cron.job j";
 	const char *query_history =
 		"SELECT j.jobid, j.schedule, j.command, j.nodename, j.nodeport,"
@@ -85,7 +86,8 @@ beat_catalog_load_jobs(MemoryContext cxt, bool with_history)
 		" j.timeout, j.max_retries, j.retry_delay, j.overlap_policy,"
 		" j.misfire_policy, j.on_failure,"
 		" (SELECT pg_catalog.max(r.scheduled_time) FROM cron.job_run_details r"
-		"   WHERE r.jobid OPERATOR(pg_catalog.=) j.jobid), j.userid"
+		"   WHERE r.jobid OPERATOR(pg_catalog.=) j.jobid), j.userid,"
+		" j.overdue_after IS NOT NULL"
 		" FROM cron.job j";
 	List	   *jobs = NIL;
 	uint64		i;
@@ -127,6 +129,8 @@ beat_catalog_load_jobs(MemoryContext cxt, bool with_history)
 		job->last_scheduled = isnull ? 0 : DatumGetTimestampTz(d);
 		d = SPI_getbinval(tuple, desc, 18, &isnull);
 		job->userid = isnull ? InvalidOid : DatumGetObjectId(d);
+		d = SPI_getbinval(tuple, desc, 19, &isnull);
+		job->has_overdue_after = isnull ? false : DatumGetBool(d);
 
 		/* a NULL here would be a bug in the trigger; never run such a job */
 		if (job->schedule == NULL || job->command == NULL ||
@@ -392,11 +396,12 @@ beat_catalog_update_stats(int64 jobid, const char *status,
 
 		p = SPI_prepare("INSERT INTO cron.job_stats AS s"
 						" (jobid, last_run, last_status, last_duration, last_success,"
-						"  consecutive_failures, total_runs, total_failures, last_lateness)"
+						"  consecutive_failures, total_runs, total_failures, last_lateness,"
+						"  first_run)"
 						" VALUES ($1, $2, $3, $4 - $2,"
 						"  CASE WHEN $3 = 'succeeded' THEN $2 END,"
 						"  CASE WHEN $3 = 'failed' THEN 1 ELSE 0 END, 1,"
-						"  CASE WHEN $3 = 'failed' THEN 1 ELSE 0 END, $2 - $5)"
+						"  CASE WHEN $3 = 'failed' THEN 1 ELSE 0 END, $2 - $5, $2)"
 						" ON CONFLICT (jobid) DO UPDATE SET"
 						"  last_run = EXCLUDED.last_run,"
 						"  last_status = EXCLUDED.last_status,"
@@ -407,7 +412,8 @@ beat_catalog_update_stats(int64 jobid, const char *status,
 						"    WHEN 'succeeded' THEN 0 ELSE s.consecutive_failures END,"
 						"  total_runs = s.total_runs + 1,"
 						"  total_failures = s.total_failures + EXCLUDED.total_failures,"
-						"  last_lateness = EXCLUDED.last_lateness",
+						"  last_lateness = EXCLUDED.last_lateness,"
+						"  overdue_notified = s.overdue_notified AND EXCLUDED.last_status <> 'succeeded'",
 						5, argtypes);
 		if (p == NULL)
 			elog(ERROR, "could not prepare the stats update: %s",
@@ -442,4 +448,44 @@ beat_catalog_purge_stats(void)
 					  false, 0);
 	if (ret != SPI_OK_DELETE)
 		elog(ERROR, "could not purge cron.job_stats: SPI error %d", ret);
+}
+
+/*
+ * The dead man's switch: jobs whose last success (or, if none, first run) is
+ * older than their threshold and that were not announced yet.  Marks them
+ * announced and returns one JSON payload per job (a List of char *), to be
+ * sent with NOTIFY in this transaction.  A success clears the mark.
+ */
+List *
+beat_catalog_take_overdue(int64 default_usecs)
+{
+	Oid			argtypes[1] = {INTERVALOID};
+	Datum		values[1];
+	Interval   *iv = palloc0(sizeof(Interval));
+	List	   *payloads = NIL;
+	uint64		i;
+	int			ret;
+
+	iv->time = default_usecs;
+	values[0] = IntervalPGetDatum(iv);
+
+	ret = SPI_execute_with_args("UPDATE cron.job_stats s SET overdue_notified = true"
+								" FROM cron.job j"
+								" WHERE j.jobid = s.jobid AND j.active"
+								"   AND NOT s.overdue_notified"
+								"   AND COALESCE(j.overdue_after, NULLIF($1, '0')) IS NOT NULL"
+								"   AND COALESCE(s.last_success, s.first_run)"
+								"       < now() - COALESCE(j.overdue_after, $1)"
+								" RETURNING json_build_object('event', 'overdue',"
+								"   'jobid', j.jobid, 'jobname', j.jobname,"
+								"   'last_success', s.last_success,"
+								"   'overdue_after', COALESCE(j.overdue_after, $1),"
+								"   'database', j.database, 'username', j.username)::text",
+								1, argtypes, values, NULL, false, 0);
+	if (ret != SPI_OK_UPDATE_RETURNING)
+		elog(ERROR, "could not check overdue jobs: SPI error %d", ret);
+	for (i = 0; i < SPI_processed; i++)
+		payloads = lappend(payloads, SPI_getvalue(SPI_tuptable->vals[i],
+												  SPI_tuptable->tupdesc, 1));
+	return payloads;
 }

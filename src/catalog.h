@@ -32,6 +32,7 @@ typedef struct BeatJobRow
 	char	   *on_failure;		/* NULL if none */
 	TimestampTz last_scheduled; /* newest scheduled_time in the history, or 0 */
 	Oid			userid;			/* the owner's OID when the job was written */
+	bool		has_overdue_after;	/* overdue_after is set */
 } BeatJobRow;
 
 /* What a finished (or refused) run wrote. */
@@ -73,5 +74,6 @@ extern void beat_catalog_update_stats(int64 jobid, const char *status,
 									  TimestampTz end_time,
 									  TimestampTz scheduled_time);
 extern void beat_catalog_purge_stats(void);
+extern List *beat_catalog_take_overdue(int64 default_usecs);
 
 #endif							/* PG_BEAT_CATALOG_H */

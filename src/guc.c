@@ -4,8 +4,8 @@
  *	  Defines the cron.* settings (SPEC section 3).
  *
  * The names, types and defaults are pg_cron's, so that a postgresql.conf
- * written for pg_cron works unchanged; pg_beat adds notify_channel and
- * history_retention.  Settings that decide which database the launcher
+ * written for pg_cron works unchanged; pg_beat adds notify_channel,
+ * history_retention and overdue_after.  Settings that decide which database the launcher
  * watches or how much shared memory it needs are postmaster-only; settings
  * an operator wants to change at run time are reloadable with SIGHUP.  All
  * of them may only be set by a superuser (in the configuration file or with
@@ -38,6 +38,7 @@ bool		beat_use_background_workers = true;
 char	   *beat_host = NULL;
 char	   *beat_notify_channel = NULL;
 char	   *beat_history_retention = NULL;
+char	   *beat_overdue_after = NULL;
 
 char	   *beat_current_job_id = NULL;
 char	   *beat_current_run_id = NULL;
@@ -130,6 +131,29 @@ beat_check_history_retention(char **newval, void **extra, GucSource source)
 		return false;
 	}
 	return true;
+}
+
+static bool
+beat_check_overdue_after(char **newval, void **extra, GucSource source)
+{
+	int64		usecs;
+
+	if (!beat_parse_interval(*newval, &usecs) || usecs < 0)
+	{
+		GUC_check_errdetail("cron.overdue_after must be a non-negative interval such as \"1 day\", or 0 to disable.");
+		return false;
+	}
+	return true;
+}
+
+int64
+beat_overdue_after_usecs(void)
+{
+	int64		usecs = 0;
+
+	if (!beat_parse_interval(beat_overdue_after, &usecs))
+		return 0;
+	return usecs;
 }
 
 /*
@@ -256,6 +280,15 @@ beat_define_settings(void)
 							   PGC_SIGHUP,
 							   0,
 							   beat_check_history_retention, NULL, NULL);
+
+	DefineCustomStringVariable("cron.overdue_after",
+							   "A job whose last success is older than this is overdue; 0 disables.",
+							   "The dead man's switch: cron.job_status flags overdue jobs and a NOTIFY on cron.notify_channel announces each once. cron.job.overdue_after overrides it per job.",
+							   &beat_overdue_after,
+							   "0",
+							   PGC_SIGHUP,
+							   0,
+							   beat_check_overdue_after, NULL, NULL);
 
 	/* Internal: which run a job's session is executing. */
 	DefineCustomStringVariable("cron.job_id",

@@ -22,6 +22,7 @@ extern bool beat_use_background_workers;
 extern char *beat_host;
 extern char *beat_notify_channel;
 extern char *beat_history_retention;
+extern char *beat_overdue_after;
 
 /* Set inside a job's session; empty elsewhere. */
 extern char *beat_current_job_id;
@@ -31,5 +32,6 @@ extern char *beat_failed_run;
 
 extern void beat_define_settings(void);
 extern int64 beat_history_retention_usecs(void);
+extern int64 beat_overdue_after_usecs(void);
 
 #endif							/* PG_BEAT_GUC_H */

@@ -45,6 +45,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "access/xlogrecovery.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_authid.h"
 #include "commands/sequence.h"
@@ -85,6 +86,9 @@
 /* How often the launcher purges old history, at most. */
 #define BEAT_PURGE_INTERVAL (60 * USECS_PER_SEC)
 #define BEAT_PURGE_BATCH	1000
+
+/* How often the dead man's switch is checked, when any threshold is set. */
+#define BEAT_OVERDUE_INTERVAL (5 * USECS_PER_SEC)
 
 /* A cancelled run that has not stopped after this long is terminated. */
 #define BEAT_CANCEL_GRACE	(5 * USECS_PER_SEC)
@@ -178,6 +182,8 @@ static uint64 launcher_generation = 0;
 static char *launcher_loaded_timezone = NULL;
 static TimestampTz launcher_last_purge = 0;
 static List *launcher_extra = NIL;	/* of LauncherExtraRun, in launcher_context */
+static int	launcher_overdue_jobs = 0;	/* jobs with their own overdue_after */
+static TimestampTz launcher_last_overdue_check = 0;
 
 static void launcher_cancel_job_runs(int64 jobid, BeatCancelReason reason,
 									 TimestampTz now);
@@ -407,6 +413,11 @@ launcher_load_jobs(bool at_startup, TimestampTz now)
 	hash_seq_init(&seq, launcher_jobs);
 	while ((job = hash_seq_search(&seq)) != NULL)
 		job->seen = false;
+
+	launcher_overdue_jobs = 0;
+	foreach(lc, rows)
+		if (((BeatJobRow *) lfirst(lc))->has_overdue_after)
+			launcher_overdue_jobs++;
 
 	foreach(lc, rows)
 	{
@@ -1303,6 +1314,7 @@ launcher_final_failure(int slotno, const BeatRunOutcome *o)
 
 	initStringInfo(&buf);
 	appendStringInfoChar(&buf, '{');
+	launcher_json_field(&buf, "event", "failed");
 	launcher_json_number(&buf, "jobid", slot->jobid);
 	launcher_json_field(&buf, "jobname", job->row->jobname);
 	launcher_json_number(&buf, "runid", slot->runid);
@@ -1542,7 +1554,14 @@ launcher_close_interrupted(void)
 	StartTransactionCommand();
 	SPI_connect();
 	PushActiveSnapshot(GetTransactionSnapshot());
-	closed = beat_catalog_close_interrupted_runs(keep, nkeep, "server restarted");
+	/*
+	 * On a promoted standby the runs left open were in flight on the old
+	 * primary: say so, the DBA will look for them there.
+	 */
+	closed = beat_catalog_close_interrupted_runs(keep, nkeep,
+												 PromoteIsTriggered() ?
+												 "primary changed: the run was in flight on the previous primary when this server was promoted" :
+												 "server restarted");
 	PopActiveSnapshot();
 	SPI_finish();
 	CommitTransactionCommand();
@@ -1623,6 +1642,40 @@ launcher_wait_for_extension(void)
 						 10000L, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
 	}
+}
+
+/*
+ * The dead man's switch, checked every BEAT_OVERDUE_INTERVAL while any
+ * threshold is set: announce each job that became overdue, once.
+ */
+static void
+launcher_check_overdue(TimestampTz now)
+{
+	int64		default_usecs = beat_overdue_after_usecs();
+	List	   *payloads;
+	ListCell   *lc;
+
+	if (default_usecs <= 0 && launcher_overdue_jobs == 0)
+		return;
+	if (now - launcher_last_overdue_check < BEAT_OVERDUE_INTERVAL)
+		return;
+	launcher_last_overdue_check = now;
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	payloads = beat_catalog_take_overdue(default_usecs);
+	foreach(lc, payloads)
+	{
+		if (beat_notify_channel != NULL && beat_notify_channel[0] != '\0')
+			Async_Notify(beat_notify_channel, (char *) lfirst(lc));
+		ereport(LOG,
+				(errmsg("pg_beat: job overdue: %s", (char *) lfirst(lc))));
+	}
+	PopActiveSnapshot();
+	SPI_finish();
+	CommitTransactionCommand();
 }
 
 static void
@@ -1830,9 +1883,12 @@ beat_launcher_main(Datum main_arg)
 			SetLatch(MyLatch);
 
 		launcher_purge_history(now);
+		launcher_check_overdue(now);
 
 		/* sleep until the next slot, deadline, catalog change or run event */
 		sleep_ms = BEAT_MAX_SLEEP_MS;
+		if (beat_overdue_after_usecs() > 0 || launcher_overdue_jobs > 0)
+			sleep_ms = Min(sleep_ms, BEAT_OVERDUE_INTERVAL / 1000);
 		{
 			TimestampTz deadline = launcher_enforce_deadlines(GetCurrentTimestamp());
 
