@@ -20,7 +20,7 @@ def num(v):
 def ratio(b, c, direction):
     """pg_beat / pg_cron, with a word on which is better."""
     fb, fc = num(b), num(c)
-    if fb is None or fc is None:
+    if direction not in ("lower", "higher") or fb is None or fc is None:
         return ""
     if fc == 0:
         return "" if fb != 0 else "="

@@ -109,6 +109,7 @@ cleanup() {
 			as_server_user pg_ctl -D "${DATA[$s]}" -m immediate -w stop >/dev/null 2>&1
 		fi
 	done
+	[ -n "${SCRATCH:-}" ] && rm -rf "$SCRATCH"
 	if [ "${BENCH_KEEP:-0}" = 1 ]; then
 		echo "kept $WORK" >&2
 	else
@@ -156,10 +157,42 @@ max_worker_processes = 64
 max_connections = 200
 $bgw
 CONF
+	# our build in $libdir again (another install may have replaced it
+	# since), for CREATE EXTENSION; then the C functions are pointed at our
+	# private copy of pg_beat.so, which the server preloads from the next
+	# start on
+	[ "$lib" = pg_beat ] && make -C "$SCRATCH" -s PG_CONFIG="$PG_BIN/pg_config" install >/dev/null
 	cluster_start "$s"
-	psql_to "$s" -c "CREATE EXTENSION $lib" \
-		-c "CREATE TABLE bench_mark (tag int, ts timestamptz)"
+	if [ "$lib" = pg_beat ]; then
+		psql_to "$s" -c "CREATE EXTENSION pg_beat" \
+			-c "UPDATE pg_proc SET probin = '$WORK/lib/pg_beat' WHERE probin = '\$libdir/pg_beat'" >/dev/null
+		if ! cmp -s "$SCRATCH/pg_beat--1.0.sql" "$(pg_config --sharedir)/extension/pg_beat--1.0.sql"; then
+			meta warning "the pg_beat install script changed while the extension was created"
+		fi
+	else
+		psql_to "$s" -c "CREATE EXTENSION $lib"
+	fi
+	psql_to "$s" -c "CREATE TABLE bench_mark (tag int, ts timestamptz)"
 	cluster_stop "$s"
+	# from now on the private copy of our pg_beat.so is found first (pg_cron
+	# is not there, so its clusters load it from \$libdir as always)
+	echo "dynamic_library_path = '$WORK/lib:\$libdir'" >>"${DATA[$s]}/postgresql.conf"
+	if [ "$lib" = pg_beat ]; then
+		cluster_start "$s"
+		# a job run and the launcher must map our copy, and only it
+		psql_to "$s" -c "SELECT cron.schedule('probe', '1 seconds', 'SELECT 1')" >/dev/null
+		sleep 2.5
+		local lp
+		lp="$(launcher_pid "$s")"
+		if ! grep -q "$WORK/lib/pg_beat.so" "/proc/$lp/maps" ||
+			grep -q "$(pg_config --pkglibdir)/pg_beat.so" "/proc/$lp/maps" ||
+			[ "$(psql_to "$s" -c "SELECT count(*) FROM cron.job_run_details WHERE status = 'succeeded'")" = 0 ]; then
+			echo "pg_beat cluster does not run our private build" >&2
+			exit 1
+		fi
+		psql_to "$s" -c "DELETE FROM cron.job" -c "TRUNCATE cron.job_run_details" >/dev/null
+		cluster_stop "$s"
+	fi
 }
 
 cluster_start() {
@@ -539,7 +572,7 @@ sec_figures() {
 scenario_seconds() {
 	section "3. Seconds schedules: $SEC_JOBS jobs for $SEC_WINDOW s (command SELECT 1)"
 	note "window = [commit + 1 s, commit + 1 s + $SEC_WINDOW s); lateness = start_time - the whole second it falls in."
-	note "pg_beat's 'N seconds' slots count from when the job is loaded (not aligned to whole seconds), so its whole-second lateness of '1 seconds' is mostly the slot phase; start_time - scheduled_time is its real lateness. The 6-field '* * * * * *' rows are the aligned equivalent."
+	note "pg_beat computes slots in whole seconds, so its 'N seconds' slots fall on whole seconds and the two lateness definitions agree. pg_beat also runs the 6-field '* * * * * *' (every second, cron-style) for comparison."
 	sec_figures sec "'1 seconds'"
 	log "scenario 3: '1 seconds'"
 	for_each_sched seconds_run sec '1 seconds'
@@ -867,15 +900,21 @@ for s in $SCHEDS; do
 	esac
 done
 
+BEAT_HEAD="$(git -C "$BEAT_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+BEAT_DIRTY="$(git -C "$BEAT_ROOT" status --porcelain -- src sql Makefile 2>/dev/null | wc -l)"
 SCRATCH="$(make_scratch_copy bench-build)"
 build_and_install "$SCRATCH" >&2
-rm -rf "$SCRATCH"
-SO_MD5="$(md5sum "$(pg_config --pkglibdir)/pg_beat.so" | cut -c1-12)"
+# Other work on this machine may install other builds of pg_beat while we
+# run: the clusters load a private copy of ours (dynamic_library_path).
+mkdir -p "$WORK/lib"
+cp "$SCRATCH/pg_beat.so" "$WORK/lib/pg_beat.so"
+chmod 755 "$WORK/lib"
+SO_MD5="$(md5sum "$WORK/lib/pg_beat.so" | cut -c1-12)"
 
 meta date "$(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 meta host "$(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo), $(uname -r)"
 meta postgres "$(postgres --version | sed 's/.*) //')"
-meta pg_beat "$(git -C "$BEAT_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$( [ -n "$(git -C "$BEAT_ROOT" status --porcelain -- src sql 2>/dev/null)" ] && echo ' (+ uncommitted changes in src/sql)'), pg_beat.so md5 $SO_MD5"
+meta pg_beat "$BEAT_HEAD$( [ "$BEAT_DIRTY" -gt 0 ] && echo ' + uncommitted changes in src/sql'), pg_beat.so md5 $SO_MD5 (private copy)"
 meta pg_cron "$(dpkg-query -W -f '${Version}' postgresql-15-cron)"
 meta settings "cron.max_running_jobs = 32, max_worker_processes = 64, max_connections = 200, cron.database_name = postgres, other settings initdb defaults"
 meta mode "$( [ "$QUICK" = 1 ] && echo 'BENCH_QUICK=1 (smoke test sizes)' || echo full)$( [ "$PARALLEL" = 1 ] && echo ', schedulers in parallel in scenarios 1-3 and 6b')"
@@ -883,6 +922,7 @@ meta load_start "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 say "creating the clusters in $WORK"
 for s in $SCHEDS; do cluster_init "$s"; done
+rm -rf "$SCRATCH"
 
 for sc in $ONLY; do
 	case "$sc" in
@@ -897,9 +937,6 @@ for sc in $ONLY; do
 done
 
 meta load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
-if [ "$(md5sum "$(pg_config --pkglibdir)/pg_beat.so" | cut -c1-12)" != "$SO_MD5" ]; then
-	meta warning "pg_beat.so was replaced by another install during the run; pg_beat figures may mix builds"
-fi
 for s in $SCHEDS; do
 	n="$(grep -c -E 'PANIC|server process .* was terminated|terminated by signal' "$WORK/$s.log" || true)"
 	[ "$n" -gt 0 ] && meta "warning_$s" "$n crash lines in the server log"

@@ -35,10 +35,11 @@
  * picks each job up where its history ends.
  *
  * Slots missed while the launcher was not running (a stop, a crash, a
- * forward clock jump) run late, once, if the newest of them is less than
- * BEAT_MISFIRE_GRACE old: a restart that takes a few seconds does not lose
- * a run.  Older ones follow the job's misfire_policy: "skip" records one
- * skipped row, "run_once" runs once for the newest missed slot.
+ * forward clock jump) coalesce and run late, once, if the first of them is
+ * less than BEAT_MISFIRE_GRACE old: a restart that takes a few seconds does
+ * not lose a run.  After a longer outage the job's misfire_policy decides:
+ * "skip" records one skipped row, "run_once" runs once for the newest
+ * missed slot.
  *
  *-------------------------------------------------------------------------
  */
@@ -614,6 +615,7 @@ launcher_take_due(TimestampTz now, List **refusals)
 	{
 		LauncherJob *job = pairingheap_container(LauncherJob, timer_node,
 												 pairingheap_first(launcher_timers));
+		TimestampTz first_missed = job->next_fire;
 		TimestampTz slot;
 
 		if (job->next_fire > now)
@@ -625,7 +627,11 @@ launcher_take_due(TimestampTz now, List **refusals)
 		if (!beat_launch_active_jobs)
 			continue;			/* paused: slots pass unrun */
 
-		if (slot < now - BEAT_MISFIRE_GRACE &&
+		/*
+		 * Late by more than the grace period (the first slot we did not run
+		 * is that old): pg_beat was down, or the clock jumped forward.
+		 */
+		if (first_missed < now - BEAT_MISFIRE_GRACE &&
 			strcmp(job->row->misfire_policy, "run_once") != 0)
 		{
 			launcher_refuse(refusals, job, slot, "skipped",

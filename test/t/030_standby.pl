@@ -10,6 +10,7 @@ use PgBeatTest;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use Time::HiRes qw(time);
 
 my $primary = beat_node('primary', allows_streaming => 1);
 my $pport = $primary->port;
@@ -17,11 +18,12 @@ my $pport = $primary->port;
 # The job writes the port of the server that ran it, and its slot.
 $primary->safe_psql(
 	'postgres', q{
-CREATE TABLE ticks (port int, runid bigint, sched timestamptz,
+CREATE TABLE ticks (port int, pid int, runid bigint, sched timestamptz,
                     t timestamptz DEFAULT clock_timestamp());
 SELECT cron.schedule('tick', '1 seconds',
-  $$INSERT INTO ticks (port, runid, sched) VALUES (current_setting('port')::int,
-      current_setting('cron.run_id')::bigint, current_setting('cron.scheduled_time')::timestamptz)$$);
+  $$INSERT INTO ticks (port, pid, runid, sched) VALUES (current_setting('port')::int,
+      pg_backend_pid(), current_setting('cron.run_id')::bigint,
+      current_setting('cron.scheduled_time')::timestamptz)$$);
 });
 my $jobid = $primary->safe_psql('postgres',
 	"SELECT jobid FROM cron.job WHERE jobname = 'tick'");
@@ -59,20 +61,35 @@ is( $standby->safe_psql(
 	'standby: every replicated run was run by the primary');
 is( $standby->safe_psql(
 		'postgres', qq{
-SELECT count(*) FROM cron.job_run_details r JOIN ticks t ON t.runid = r.runid
- WHERE r.status = 'succeeded' AND t.port = $pport}) > 0 ? 'yes' : 'no',
-	'yes',
-	'standby: the replicated history matches the primary\'s runs');
+SELECT count(*) FILTER (WHERE t.runid IS NULL OR t.port <> $pport OR t.pid <> r.job_pid)
+       || '|' || (count(*) > 0)
+  FROM cron.job_run_details r LEFT JOIN ticks t ON t.runid = r.runid
+ WHERE r.jobid = $jobid AND r.status = 'succeeded'}),
+	'0|true',
+	"standby: every replicated succeeded run was run by the primary, in the session its job_pid names"
+);
 ok($primary->log_contains(qr/pg_beat launcher started/),
 	'the primary started a launcher');
 ok(!$standby->log_contains(qr/pg_beat launcher started/),
 	'the standby never started one');
 
 # ---- failover: the primary goes away, the standby is promoted -------------
+# No server runs jobs for about two seconds: slots fall due meanwhile.
 $primary->wait_for_catchup($standby);
 $primary->stop('fast');
-my $last_primary_slot = $standby->safe_psql('postgres',
-	"SELECT max(scheduled_time) FROM cron.job_run_details WHERE jobid = $jobid");
+ok( poll_within(
+		$standby, 'postgres',
+		'SELECT pg_last_wal_replay_lsn() >= pg_last_wal_receive_lsn()', 't', 30),
+	'standby replayed all the primary sent');
+my ($last_primary_slot, $last_primary_runid) = split /\|/, $standby->safe_psql(
+	'postgres',
+	"SELECT max(scheduled_time) || '|' || max(runid) FROM cron.job_run_details WHERE jobid = $jobid");
+{
+	# promote at .1 past a second, so that the new launcher's first look at
+	# the clock falls in the same second as its backend_start
+	my $now = time();
+	Time::HiRes::sleep(int($now) + 2.1 - $now);
+}
 my $promoted_at = $standby->safe_psql('postgres', 'SELECT clock_timestamp()');
 $standby->promote;
 ok( poll_within(
@@ -80,11 +97,22 @@ ok( poll_within(
 		"SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'pg_beat launcher'",
 		'1', 10),
 	'promoted standby: its launcher appears within seconds');
+my $launcher_start = $standby->safe_psql('postgres',
+	"SELECT backend_start FROM pg_stat_activity WHERE backend_type = 'pg_beat launcher'");
 ok( poll_within(
 		$standby, 'postgres',
 		"SELECT count(*) >= 3 FROM ticks WHERE port = $sport AND sched > '$promoted_at'",
 		't', 15),
 	'promoted standby: the job runs there, for slots after the promotion');
+
+is( $standby->safe_psql(
+		'postgres', qq{
+SELECT count(*) FILTER (WHERE t.runid IS NULL OR t.port <> $sport OR t.pid <> r.job_pid)
+       || '|' || (count(*) >= 3)
+  FROM cron.job_run_details r LEFT JOIN ticks t ON t.runid = r.runid
+ WHERE r.jobid = $jobid AND r.status = 'succeeded' AND r.start_time > '$promoted_at'}),
+	'0|true',
+	'promoted standby: its runs ran there, in the sessions job_pid names');
 
 my $hist = $standby->safe_psql(
 	'postgres', qq{
@@ -106,9 +134,20 @@ is( $standby->safe_psql(
 	'no slot ran twice, on either server');
 is( $standby->safe_psql(
 		'postgres', qq{
-SELECT count(*) FROM ticks WHERE port = $sport AND sched <= '$last_primary_slot'}),
+SELECT count(*) FROM cron.job_run_details
+ WHERE jobid = $jobid AND runid > $last_primary_runid
+   AND scheduled_time <= '$last_primary_slot'}),
 	'0',
-	'the promoted standby ran no slot the primary had already run');
+	'the promoted standby ran no slot the primary had already recorded');
+is( $standby->safe_psql(
+		'postgres', qq{
+SELECT count(*) || '|' || string_agg(r.status || '|' || coalesce(t.port, 0), ',')
+  FROM cron.job_run_details r LEFT JOIN ticks t ON t.runid = r.runid
+ WHERE r.jobid = $jobid AND r.scheduled_time > '$last_primary_slot'
+   AND r.scheduled_time <= '$launcher_start'}),
+	"1|succeeded|$sport",
+	'the slots that fell due while no primary ran were run late, once, by the promoted standby'
+);
 is( $standby->safe_psql(
 		'postgres', qq{
 SELECT count(*) FROM cron.job_run_details
