@@ -1704,6 +1704,18 @@ launcher_purge_history(TimestampTz now)
 	CommitTransactionCommand();
 }
 
+/*
+ * cron.log_min_messages is the launcher's log_min_messages, as in pg_cron:
+ * how chatty the launcher is, without touching the rest of the server.
+ */
+static void
+launcher_apply_log_level(void)
+{
+	const char *level = GetConfigOption("cron.log_min_messages", false, false);
+
+	SetConfigOption("log_min_messages", level, PGC_SUSET, PGC_S_OVERRIDE);
+}
+
 void
 beat_launcher_main(Datum main_arg)
 {
@@ -1722,6 +1734,8 @@ beat_launcher_main(Datum main_arg)
 
 	BackgroundWorkerInitializeConnection(beat_database_name, NULL, 0);
 	pgstat_report_appname("pg_beat launcher");
+
+	launcher_apply_log_level();
 
 	/* nothing a user creates may capture the launcher's queries */
 	SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_SUSET,
@@ -1764,6 +1778,7 @@ beat_launcher_main(Datum main_arg)
 		{
 			ConfigReloadPending = false;
 			ProcessConfigFile(PGC_SIGHUP);
+			launcher_apply_log_level();
 			/* jobs without a zone follow cron.timezone */
 			if (!launcher_same_string(launcher_loaded_timezone, beat_timezone))
 				pg_atomic_fetch_add_u64(&beat_shared->catalog_generation, 1);
