@@ -10,6 +10,12 @@
 
 DO $$
 BEGIN
+    IF pg_catalog.current_setting('cron.database_name', true) IS NULL THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'object_not_in_prerequisite_state',
+            MESSAGE = 'pg_beat must be loaded via shared_preload_libraries',
+            HINT = 'Add pg_beat to the shared_preload_libraries configuration parameter in postgresql.conf, restart the server, then create the extension.';
+    END IF;
     IF pg_catalog.current_database() OPERATOR(pg_catalog.<>)
        pg_catalog.current_setting('cron.database_name') THEN
         RAISE EXCEPTION USING

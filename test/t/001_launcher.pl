@@ -131,7 +131,8 @@ like(
 	'LOAD pg_beat says why');
 ($ret, $out, $err) = $plain->psql('postgres', 'CREATE EXTENSION pg_beat');
 isnt($ret, 0, 'CREATE EXTENSION pg_beat fails without shared_preload_libraries');
-note("CREATE EXTENSION without preload says: $err");
+like($err, qr/pg_beat must be loaded via shared_preload_libraries/,
+	'and says why');
 $plain->stop;
 
 done_testing();
