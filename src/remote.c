@@ -27,11 +27,14 @@
  * remote server (PQcancel), so that the remote statement stops too instead
  * of running on after we hang up.  A cancel then surfaces as the usual
  * query-cancel ERROR, which beat_run_remote catches and reports as a failed
- * run with SQLSTATE 57014; a terminate is a FATAL that exits the process.
- * The connection is never leaked: it is closed before beat_run_remote
- * returns, in its PG_CATCH block, or by remote_at_exit when the process
- * exits (FATAL, postmaster death), which also sends the cancel request if
- * a command was still in flight.
+ * run with SQLSTATE 57014, after reading the remote server's answer to the
+ * cancel for a few seconds (as postgres_fdw does), so that the run ends
+ * when the remote statement has.  A terminate is a FATAL that exits the
+ * process.  The connection is never leaked: beat_run_remote closes it
+ * before it returns, whether or not an ERROR interrupted the run, and
+ * remote_at_exit closes it when the process exits in the middle (FATAL,
+ * postmaster death), sending the cancel request if a command was still in
+ * flight.
  *
  * What may still block: PQcancel opens a connection of its own to the
  * remote server and waits for it to take the request (PostgreSQL 15 has no
@@ -56,6 +59,12 @@
 #include "remote.h"
 
 #define REMOTE_COPY_MESSAGE "COPY to or from the client is not supported in a job"
+
+/*
+ * How long an interrupted run waits for the remote server to confirm the
+ * cancel.  The launcher terminates a cancelled run that lingers anyway.
+ */
+#define REMOTE_DRAIN_MS 5000
 
 /*
  * The connection of the run in progress, for the error and exit paths; NULL
@@ -359,6 +368,13 @@ remote_next_result(bool *lost)
 
 		if ((rc & WL_SOCKET_READABLE) && !PQconsumeInput(remote_conn))
 		{
+			/*
+			 * On a dropped connection PQgetResult returns, without waiting,
+			 * what was still buffered (say, the FATAL that explains the
+			 * drop) and then the failure itself.
+			 */
+			if (PQstatus(remote_conn) == CONNECTION_BAD)
+				break;
 			*lost = true;
 			return NULL;
 		}
@@ -452,6 +468,57 @@ remote_refuse_copy_in(void)
 }
 
 /*
+ * After a cancel request, read what is left of the results, for at most
+ * timeout_ms: the run then ends once the remote server has stopped the
+ * command, and it does not see its client vanish.  Serves no interrupts
+ * (the cancel is what we are doing), but gives up at once on a terminate.
+ */
+static void
+remote_drain(long timeout_ms)
+{
+	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+													   timeout_ms);
+
+	while (remote_busy && !ProcDiePending)
+	{
+		long		remaining;
+		int			rc;
+
+		while (!PQisBusy(remote_conn))
+		{
+			PGresult   *res = PQgetResult(remote_conn);
+			ExecStatusType status;
+
+			if (res == NULL)
+			{
+				remote_busy = false;
+				return;
+			}
+			status = PQresultStatus(res);
+			PQclear(res);
+			/* a COPY would need more than reading; just hang up */
+			if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT ||
+				status == PGRES_COPY_BOTH)
+				return;
+		}
+
+		remaining = TimestampDifferenceMilliseconds(GetCurrentTimestamp(),
+													deadline);
+		if (remaining <= 0 || PQsocket(remote_conn) == PGINVALID_SOCKET)
+			return;
+		rc = WaitLatchOrSocket(MyLatch,
+							   WL_LATCH_SET | WL_SOCKET_READABLE | WL_TIMEOUT |
+							   WL_EXIT_ON_PM_DEATH,
+							   PQsocket(remote_conn), remaining,
+							   PG_WAIT_EXTENSION);
+		if (rc & WL_LATCH_SET)
+			ResetLatch(MyLatch);
+		if ((rc & WL_SOCKET_READABLE) && !PQconsumeInput(remote_conn))
+			return;
+	}
+}
+
+/*
  * Run command on remote_conn and collect its outcome (see the file header).
  */
 static bool
@@ -494,6 +561,7 @@ remote_execute(const char *command, char **tag, char **message,
 					*tag = pstrdup(PQcmdStatus(res));
 				break;
 			case PGRES_FATAL_ERROR:
+			case PGRES_BAD_RESPONSE:
 				remote_fail_result(&failed, message, sqlstate, res);
 				break;
 			case PGRES_COPY_IN:
@@ -569,15 +637,19 @@ beat_run_remote(const BeatRemoteTarget *target, const char *command,
 		edata = CopyErrorData();
 		FlushErrorState();
 
-		remote_send_cancel();
-		remote_close();
-
-		*message = edata->message != NULL ? edata->message :
-			pstrdup("remote run failed");
+		*message = edata->message;
 		strlcpy(sqlstate, unpack_sql_state(edata->sqlerrcode), 6);
 		ok = false;
 	}
 	PG_END_TRY();
+
+	/* interrupted: stop the remote command, let it say so, hang up */
+	if (remote_conn != NULL)
+	{
+		remote_send_cancel();
+		remote_drain(REMOTE_DRAIN_MS);
+		remote_close();
+	}
 
 	if (!ok)
 	{

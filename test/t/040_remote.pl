@@ -14,7 +14,6 @@ use IO::Socket::INET;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
-use Time::HiRes qw(time);
 
 # --- the worker: no pg_beat, TCP on loopback with trust -----------------------
 my $worker = PostgreSQL::Test::Cluster->new('worker');
@@ -80,6 +79,7 @@ $job{last}    = job(command => 'INSERT INTO multi VALUES (10); SELECT 42');
 $job{rolled}  = job(command => 'INSERT INTO multi VALUES (20); SELECT 1/0');
 $job{copyin}  = job(command => 'INSERT INTO multi VALUES (30); COPY multi FROM STDIN');
 $job{copyout} = job(command => 'COPY (SELECT 1) TO STDOUT');
+$job{big}     = job(command => "SELECT length('" . ('x' x 900_000) . "')");
 $job{refused} = job(command => 'SELECT 1', port => $closed_port);
 $job{nodb}    = job(command => 'SELECT 1', database => 'only_on_scheduler');
 $job{silent} = job(command => 'SELECT 1', port => $silent_port);
@@ -110,11 +110,10 @@ is( $worker->safe_psql('postgres',
 	'the rows land on the worker, written by a session named after the job');
 is( $scheduler->safe_psql(
 		'postgres', qq{
-SELECT count(*) FILTER (WHERE job_pid IS NULL OR start_time IS NULL
-                           OR end_time < start_time)
-  FROM cron.job_run_details WHERE jobid = $job{insert}}),
-	'0',
-	'the history rows of the remote runs have job_pid, start_time and end_time');
+SELECT job_pid > 0 AND start_time <= end_time FROM cron.job_run_details
+ WHERE jobid = $job{insert} AND status = 'succeeded' ORDER BY runid LIMIT 1}),
+	't',
+	'the remote run has its job_pid, start_time and end_time');
 
 is(first_run('div0'), 'failed|division by zero|22012',
 	'a remote error records its message and SQLSTATE');
@@ -137,6 +136,9 @@ is($worker->safe_psql('postgres', 'SELECT count(*) FROM multi WHERE x = 30'),
 is( first_run('copyout'),
 	'failed|COPY to or from the client is not supported in a job|0A000',
 	'COPY TO STDOUT is refused');
+
+is(first_run('big'), 'succeeded|SELECT 1|',
+	'a command of 900 kB goes through whole');
 
 # --- connection failures ---------------------------------------------------------
 my $refused = first_run('refused');
@@ -249,6 +251,19 @@ ok( poll_within(
 		"SELECT status || '|' || return_message || '|' || sqlstate FROM cron.job_run_details WHERE runid = $runid",
 		'failed|job run cancelled by cron.cancel_run()|57014', 30),
 	'cancel_run: the history records the cancel');
+
+# --- the worker ends the session ------------------------------------------------------
+$job{killed} = job(command => 'SELECT pg_sleep(30)', schedule => '0 0 1 1 *');
+$runid = $scheduler->safe_psql('postgres', "SELECT cron.run_job($job{killed})");
+ok(poll_within($worker, 'postgres', remote_sleeping($job{killed}), '1', 30),
+	'remote terminate: the statement runs on the worker');
+$worker->safe_psql('postgres',
+	"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pg_beat job $job{killed}'");
+ok( poll_within(
+		$scheduler, 'postgres',
+		"SELECT status || '|' || return_message || '|' || sqlstate FROM cron.job_run_details WHERE runid = $runid",
+		'failed|terminating connection due to administrator command|57P01', 30),
+	'remote terminate: the run failed with the remote FATAL');
 
 # --- nothing left behind ---------------------------------------------------------------
 ok( poll_within(
