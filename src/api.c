@@ -105,7 +105,8 @@ api_interval_usecs(Datum d)
  * caller is not a superuser, is the caller.
  */
 static void
-api_check_owner(const char *username, const char *database, bool caller_super)
+api_check_owner(const char *username, const char *database, bool caller_super,
+				bool remote)
 {
 	HeapTuple	roletup;
 	Form_pg_authid role;
@@ -113,8 +114,9 @@ api_check_owner(const char *username, const char *database, bool caller_super)
 	bool		owner_super;
 	bool		owner_login;
 
-	database_oid = get_database_oid(database, true);
-	if (!OidIsValid(database_oid))
+	/* a remote job's database lives on the other server */
+	database_oid = remote ? InvalidOid : get_database_oid(database, true);
+	if (!remote && !OidIsValid(database_oid))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_DATABASE),
 				 errmsg("database \"%s\" does not exist", database)));
@@ -140,7 +142,8 @@ api_check_owner(const char *username, const char *database, bool caller_super)
 							username),
 					 errdetail("Only superusers may schedule or change jobs of other roles.")));
 
-		if (pg_database_aclcheck(database_oid, GetUserId(), ACL_CONNECT) != ACLCHECK_OK)
+		if (!remote &&
+			pg_database_aclcheck(database_oid, GetUserId(), ACL_CONNECT) != ACLCHECK_OK)
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("permission denied for database \"%s\"", database),
@@ -303,7 +306,19 @@ cron_job_check(PG_FUNCTION_ARGS)
 					 errdetail("The job belongs to role \"%s\".", old_username)));
 	}
 
-	api_check_owner(username, database, caller_super);
+	/*
+	 * A job on another server connects with the credentials of this server's
+	 * OS user (.pgpass, certificates): only a superuser may aim them.
+	 */
+	if (!beat_nodename_is_local(nodename) && !caller_super)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to run a job on server \"%s\"", nodename),
+				 errdetail("Only superusers may schedule jobs whose nodename names another server."),
+				 errhint("Use nodename 'localhost' to run the job on this server.")));
+
+	api_check_owner(username, database, caller_super,
+					!beat_nodename_is_local(nodename));
 
 	/*
 	 * Pin the owner's identity: the launcher runs the job only as the role

@@ -62,7 +62,8 @@ executor_set_message(const char *message)
 		memcpy(executor_slot->message, message, len + 1);
 	else
 	{
-		size_t		keep = pg_mbcliplen(message, len, BEAT_MESSAGE_SIZE - 4);
+		size_t		keep = pg_encoding_mbcliplen(executor_slot->encoding, message,
+												 len, BEAT_MESSAGE_SIZE - 4);
 
 		memcpy(executor_slot->message, message, keep);
 		strcpy(executor_slot->message + keep, "...");
@@ -180,6 +181,8 @@ executor_run_remote(BeatRunSlot *slot, int64 jobid, int64 runid,
 	target.user = user;
 	target.application_name = appname;
 	target.connect_timeout = 10;
+	/* messages go to the launcher's database: ask for its encoding */
+	target.client_encoding = pg_encoding_to_char(slot->encoding);
 
 	if (beat_log_statement)
 		ereport(LOG,
@@ -221,7 +224,13 @@ beat_run_worker_main(Datum main_arg)
 
 	memcpy(&executor_generation, MyBgworkerEntry->bgw_extra, sizeof(uint32));
 
-	/* SIGTERM ends the run at the next safe point; SIGINT cancels it */
+	/*
+	 * SIGTERM ends the run at the next safe point; SIGINT cancels it.
+	 * StatementCancelHandler is installed for SIGINT by the postmaster only
+	 * because the worker is registered with
+	 * BGWORKER_BACKEND_DATABASE_CONNECTION, which remote runs keep for that
+	 * reason even though they never connect to a local database.
+	 */
 	pqsignal(SIGTERM, die);
 	BackgroundWorkerUnblockSignals();
 

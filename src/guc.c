@@ -169,6 +169,18 @@ beat_history_retention_usecs(void)
 	return usecs;
 }
 
+/*
+ * Is a job with this nodename run on this server (SPEC section 6)?  Yes for
+ * localhost, an empty name and cron.host, whatever the port: a cluster that
+ * moves to another port, or a promoted standby, still runs its jobs.
+ */
+bool
+beat_nodename_is_local(const char *nodename)
+{
+	return nodename[0] == '\0' || strcmp(nodename, "localhost") == 0 ||
+		(beat_host != NULL && strcmp(nodename, beat_host) == 0);
+}
+
 void
 beat_define_settings(void)
 {

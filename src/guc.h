@@ -31,6 +31,7 @@ extern char *beat_current_scheduled_time;
 extern char *beat_failed_run;
 
 extern void beat_define_settings(void);
+extern bool beat_nodename_is_local(const char *nodename);
 extern int64 beat_history_retention_usecs(void);
 extern int64 beat_overdue_after_usecs(void);
 

@@ -91,7 +91,11 @@
 /* How often the dead man's switch is checked, when any threshold is set. */
 #define BEAT_OVERDUE_INTERVAL (5 * USECS_PER_SEC)
 
-/* A cancelled run that has not stopped after this long is terminated. */
+/*
+ * A cancelled run that has not stopped after this long is terminated.  A
+ * remote run waits as long for the other server to confirm its cancel
+ * (remote.c), so change both together.
+ */
 #define BEAT_CANCEL_GRACE	(5 * USECS_PER_SEC)
 
 /* Longest sleep: the launcher re-checks settings and retention this often. */
@@ -1016,10 +1020,7 @@ launcher_check_owner(LauncherJob *job, bool remote, Oid *database_oid,
 static bool
 launcher_job_is_local(LauncherJob *job)
 {
-	const char *node = job->row->nodename;
-
-	return node[0] == '\0' || strcmp(node, "localhost") == 0 ||
-		(beat_host != NULL && strcmp(node, beat_host) == 0);
+	return beat_nodename_is_local(job->row->nodename);
 }
 
 /*
@@ -1441,6 +1442,7 @@ launcher_start_run(LauncherNewRun *nr)
 	slot->attempt = nr->attempt;
 	slot->remote = remote;
 	slot->nodeport = nr->job->row->nodeport;
+	slot->encoding = GetDatabaseEncoding();
 	slot->command_handle = ls->command_seg ?
 		dsm_segment_handle(ls->command_seg) : DSM_HANDLE_INVALID;
 	slot->dispatch_time = GetCurrentTimestamp();

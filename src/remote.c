@@ -272,7 +272,7 @@ remote_connect(const BeatRemoteTarget *target, char **message,
 	 * converts from its database's encoding, whatever that is.
 	 */
 	keywords[n] = "client_encoding";
-	values[n++] = "UTF8";
+	values[n++] = target->client_encoding;
 	if (target->connect_timeout > 0)
 	{
 		snprintf(timeout, sizeof(timeout), "%d", target->connect_timeout);

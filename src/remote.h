@@ -17,6 +17,7 @@ typedef struct BeatRemoteTarget
 	const char *user;			/* cron.job.username */
 	const char *application_name;	/* "pg_beat job <jobid>" */
 	int			connect_timeout;	/* seconds */
+	const char *client_encoding;	/* encoding the messages are wanted in */
 } BeatRemoteTarget;
 
 /*

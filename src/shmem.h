@@ -57,6 +57,8 @@ typedef struct BeatRunSlot
 	int32		attempt;
 	bool		remote;			/* run on another server over libpq */
 	int32		nodeport;		/* its port, when remote */
+	int			encoding;		/* encoding of messages: the launcher's
+								 * database's, for a remote run */
 	dsm_handle	command_handle; /* DSM segment: command, failed-run JSON and,
 								 * when remote, host, database, user */
 	TimestampTz dispatch_time;

@@ -14,6 +14,13 @@ SELECT cron.schedule_in_database('x', '0 1 * * *', 'SELECT 1', 'contrib_regressi
 SELECT cron.schedule_in_database('x', '0 1 * * *', 'SELECT 1', 'beat_noconnect');
 INSERT INTO cron.job (schedule, command, username) VALUES ('0 1 * * *', 'SELECT 1', 'beat_bob');
 INSERT INTO cron.job (schedule, command, username) VALUES ('0 1 * * *', 'SELECT 1', 'postgres');
+-- nor aim this server's credentials at another server
+INSERT INTO cron.job (schedule, command, nodename) VALUES ('0 1 * * *', 'SELECT 1', '10.0.0.1');
+UPDATE cron.job SET nodename = 'db.example.com' WHERE jobname = 'alice-job';
+-- localhost, '' and cron.host are this server, whatever the port
+UPDATE cron.job SET nodename = '', nodeport = 1 WHERE jobname = 'alice-job';
+SELECT nodename, nodeport FROM cron.job WHERE jobname = 'alice-job';
+UPDATE cron.job SET nodename = 'localhost', nodeport = current_setting('port')::int WHERE jobname = 'alice-job';
 RESET ROLE;
 
 SET ROLE beat_bob;
