@@ -94,6 +94,7 @@ CREATE TABLE cron.job_run_details (
     scheduled_time timestamptz,
     attempt integer NOT NULL DEFAULT 1,
     sqlstate text,
+    node text,
     CONSTRAINT job_run_details_slot_uniq UNIQUE (jobid, scheduled_time, attempt)
 );
 COMMENT ON TABLE cron.job_run_details IS 'run history: one row per run attempt';
@@ -106,6 +107,7 @@ COMMENT ON COLUMN cron.job_run_details.end_time IS 'when the run ended';
 COMMENT ON COLUMN cron.job_run_details.scheduled_time IS 'the slot this run serves; NULL for cron.run_job';
 COMMENT ON COLUMN cron.job_run_details.attempt IS 'attempt number, 1 for the first';
 COMMENT ON COLUMN cron.job_run_details.sqlstate IS 'SQLSTATE of the error of a failed run';
+COMMENT ON COLUMN cron.job_run_details.node IS 'where the run was decided and executed: this server as host:port (timeline), or the remote nodename:nodeport';
 
 CREATE INDEX job_run_details_jobid_start_idx
     ON cron.job_run_details (jobid, start_time);
@@ -445,3 +447,20 @@ SELECT j.jobid, j.jobname, j.username, j.database, j.schedule, j.timezone,
          ON r.jobid OPERATOR(pg_catalog.=) j.jobid;
 COMMENT ON VIEW cron.job_status IS 'one row per job: running, next run, latest outcome, failures and totals';
 GRANT SELECT ON cron.job_status TO PUBLIC;
+
+-- Did this slot run, where, and once?  One row per (job, slot) in the
+-- history, across failovers: the history replicates, and each attempt of a
+-- slot is recorded once under job_run_details_slot_uniq.
+CREATE VIEW cron.slot_runs WITH (security_invoker = true) AS
+SELECT d.jobid, d.scheduled_time,
+       pg_catalog.count(*) AS attempts,
+       (pg_catalog.array_agg(d.status ORDER BY d.attempt DESC))[1] AS final_status,
+       pg_catalog.bool_or(d.status OPERATOR(pg_catalog.=) 'succeeded') AS succeeded,
+       pg_catalog.array_agg(DISTINCT d.node) AS nodes,
+       pg_catalog.min(d.start_time) AS first_start,
+       pg_catalog.max(d.end_time) AS last_end
+  FROM cron.job_run_details d
+ WHERE d.scheduled_time IS NOT NULL
+ GROUP BY d.jobid, d.scheduled_time;
+COMMENT ON VIEW cron.slot_runs IS 'one row per scheduled slot in the history: attempts, final status and the nodes that ran it';
+GRANT SELECT ON cron.slot_runs TO PUBLIC;

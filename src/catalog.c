@@ -159,12 +159,12 @@ beat_catalog_load_jobs(MemoryContext cxt, bool with_history)
 int64
 beat_catalog_insert_run(const BeatJobRow *job, int64 runid,
 						TimestampTz scheduled_time, int32 attempt,
-						const char *status)
+						const char *status, const char *node)
 {
-	Oid			argtypes[8] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
-	TIMESTAMPTZOID, INT4OID, INT8OID};
-	Datum		values[8];
-	char		nulls[8] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	Oid			argtypes[9] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
+	TIMESTAMPTZOID, INT4OID, INT8OID, TEXTOID};
+	Datum		values[9];
+	char		nulls[9] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
 	int			ret;
 	bool		isnull;
 
@@ -174,12 +174,12 @@ beat_catalog_insert_run(const BeatJobRow *job, int64 runid,
 
 		plan = SPI_prepare("INSERT INTO cron.job_run_details"
 						   " (runid, jobid, database, username, command, status,"
-						   "  scheduled_time, attempt)"
+						   "  scheduled_time, attempt, node)"
 						   " VALUES (COALESCE($8, pg_catalog.nextval('cron.runid_seq')),"
-						   "  $1, $2, $3, $4, $5, $6, $7)"
+						   "  $1, $2, $3, $4, $5, $6, $7, $9)"
 						   " ON CONFLICT (jobid, scheduled_time, attempt) DO NOTHING"
 						   " RETURNING runid",
-						   8, argtypes);
+						   9, argtypes);
 		if (plan == NULL)
 			elog(ERROR, "could not prepare the run insert: %s",
 				 SPI_result_code_string(SPI_result));
@@ -199,6 +199,7 @@ beat_catalog_insert_run(const BeatJobRow *job, int64 runid,
 	values[7] = Int64GetDatum(runid);
 	if (runid == 0)
 		nulls[7] = 'n';
+	values[8] = CStringGetTextDatum(node);
 
 	ret = SPI_execute_plan(catalog_insert_plan, values, nulls, false, 1);
 	if (ret != SPI_OK_INSERT_RETURNING)

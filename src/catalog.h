@@ -62,7 +62,8 @@ typedef struct BeatRetryRow
 
 extern int64 beat_catalog_insert_run(const BeatJobRow *job, int64 runid,
 									 TimestampTz scheduled_time,
-									 int32 attempt, const char *status);
+									 int32 attempt, const char *status,
+									 const char *node);
 extern List *beat_catalog_load_retries(MemoryContext cxt);
 extern void beat_catalog_update_run(const BeatRunOutcome *outcome);
 extern uint64 beat_catalog_close_interrupted_runs(const int64 *keep,

@@ -46,6 +46,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "access/xlogrecovery.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_authid.h"
@@ -58,6 +59,7 @@
 #include "pgstat.h"
 #include "postmaster/bgworker.h"
 #include "postmaster/interrupt.h"
+#include "postmaster/postmaster.h"
 #include "storage/dsm.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
@@ -1016,6 +1018,32 @@ launcher_check_owner(LauncherJob *job, bool remote, Oid *database_oid,
 	return true;
 }
 
+/*
+ * Where a run of the job executes, for the history: the remote server, or
+ * this one as host:port with its timeline, which tells a promoted standby
+ * from the primary it replaced.
+ */
+static const char *
+launcher_node_name(LauncherJob *job)
+{
+	static char *self = NULL;
+
+	if (!beat_nodename_is_local(job->row->nodename))
+		return psprintf("%s:%d", job->row->nodename, job->row->nodeport);
+
+	if (self == NULL)
+	{
+		char		host[256];
+
+		if (gethostname(host, sizeof(host)) != 0)
+			strlcpy(host, "localhost", sizeof(host));
+		host[sizeof(host) - 1] = '\0';
+		self = MemoryContextStrdup(launcher_context,
+								   psprintf("%s:%d", host, PostPortNumber));
+	}
+	return psprintf("%s (timeline %u)", self, GetWALInsertionTimeLine());
+}
+
 /* Is the job run on this server (SPEC section 6)? */
 static bool
 launcher_job_is_local(LauncherJob *job)
@@ -1033,7 +1061,8 @@ launcher_record_refused(LauncherJob *job, int64 runid, TimestampTz slot,
 	BeatRunOutcome o;
 	TimestampTz now = GetCurrentTimestamp();
 
-	runid = beat_catalog_insert_run(job->row, runid, slot, attempt, status);
+	runid = beat_catalog_insert_run(job->row, runid, slot, attempt, status,
+									launcher_node_name(job));
 	if (runid == 0)
 		return;					/* this slot was recorded already */
 	memset(&o, 0, sizeof(o));
@@ -1076,7 +1105,7 @@ launcher_record_one(LauncherJob *job, int64 runid, TimestampTz slot_time,
 		runid = 0;				/* on_failure commands are not runs of their own */
 	else if (beat_log_run)
 		runid = beat_catalog_insert_run(job->row, runid, slot_time, attempt,
-										"starting");
+										"starting", launcher_node_name(job));
 	else if (runid == 0)
 	{
 		/* without history there is no runid from the table: take one */
