@@ -59,10 +59,12 @@ DECLARE
     v_fields text[];
     v_nfields integer;
     v_first5 text;
+    v_reading text;
+    i integer;
     v_zone text;
     v_zone_is_gmt boolean;
     v_port integer := pg_catalog.current_setting('port')::pg_catalog.int4;
-    v_host text := pg_catalog.current_setting('cron.host');
+    v_host text := 'localhost';
     v_max_duration interval;
     v_min_gap interval;
     v_err_message text;
@@ -92,6 +94,13 @@ BEGIN
             MESSAGE = 'cannot import pg_beat''s own tables',
             HINT = 'Copy pg_cron''s tables out before dropping pg_cron (CREATE TABLE public.pg_cron_job AS TABLE cron.job) and import the copies.';
     END IF;
+
+    -- cron.host is visible to superusers only; others compare with its default.
+    BEGIN
+        v_host := pg_catalog.current_setting('cron.host');
+    EXCEPTION WHEN insufficient_privilege THEN
+        NULL;
+    END;
 
     -- pg_cron before 1.5 reads every schedule in GMT; a job imported without
     -- a time zone follows cron.timezone.  Do the two ever differ in the
@@ -138,9 +147,8 @@ BEGIN
         v_note := '{}';
 
         -- What changes in meaning.  pg_cron parses with Vixie cron's
-        -- get_list(): five fields, anything after the fifth is ignored, and
-        -- within a field the rest after a value that is not followed by
-        -- ",", "-" or "/" is skipped ("1#2" reads as "1").
+        -- load_entry(): five fields, and anything after the fifth is
+        -- ignored (a crontab line's command would follow).
         v_fields := pg_catalog.regexp_split_to_array(pg_catalog.btrim(v_schedule, E' \t'), E'[ \t]+');
         v_nfields := pg_catalog.array_length(v_fields, 1);
         IF v_schedule OPERATOR(pg_catalog.~) '^[ \t]*@'
@@ -149,25 +157,51 @@ BEGIN
         END IF;
         IF v_nfields OPERATOR(pg_catalog.>=) 6 THEN
             v_first5 := pg_catalog.array_to_string(v_fields[1:5], ' ');
+            BEGIN
+                v_reading := cron.describe_schedule(v_schedule, v_zone);
+            EXCEPTION WHEN invalid_parameter_value THEN
+                v_reading := NULL;  -- pg_beat refuses it: reported below
+            END;
             v_note := v_note OPERATOR(pg_catalog.||) pg_catalog.format(
-                '%s fields: pg_cron 1.4 ignores everything after the fifth field and runs it as "%s"%s',
+                '%s fields: pg_cron ignores the fields after the fifth and runs it as "%s"%s',
                 v_nfields, v_first5,
-                CASE WHEN v_nfields OPERATOR(pg_catalog.=) 6 THEN
-                    pg_catalog.format(', but pg_beat reads a leading seconds field (%s); to keep pg_cron''s times use "%s"',
-                                      cron.describe_schedule(v_schedule, v_zone), v_first5)
-                ELSE pg_catalog.format('; pg_beat accepts 5 or 6 fields: use "%s" to keep pg_cron''s times', v_first5)
+                CASE WHEN v_reading IS NOT NULL THEN
+                    pg_catalog.format(', but pg_beat reads the first field as seconds (%s); to keep pg_cron''s times use "%s"',
+                                      v_reading, v_first5)
+                ELSE pg_catalog.format('; to keep pg_cron''s times use "%s"', v_first5)
                 END);
         END IF;
-        IF v_nfields OPERATOR(pg_catalog.>=) 5
-           AND v_fields[v_nfields] OPERATOR(pg_catalog.~) '#' THEN
-            v_note := v_note OPERATOR(pg_catalog.||) pg_catalog.format(
-                'day-of-week "%s": pg_cron 1.4 ignores "#n" and runs it on every such weekday; pg_beat runs it on the nth one of the month only',
-                v_fields[v_nfields]);
+        -- Within each of pg_cron's five fields, what its get_list() reads:
+        -- elements "*[/n]", "a-b[/n]" or "a" separated by commas; at any
+        -- other character it stops and skips the rest of the field.
+        IF v_nfields OPERATOR(pg_catalog.>=) 5 THEN
+            FOR i IN 1..5 LOOP
+                v_first5 := pg_catalog.substring(v_fields[i],
+                    '^(?:\*(?:/[0-9A-Za-z]+)?|[0-9A-Za-z]+-[0-9A-Za-z]+(?:/[0-9A-Za-z]+)?|[0-9A-Za-z]+)'
+                    '(?:,(?:\*(?:/[0-9A-Za-z]+)?|[0-9A-Za-z]+-[0-9A-Za-z]+(?:/[0-9A-Za-z]+)?|[0-9A-Za-z]+))*');
+                IF v_first5 IS NOT NULL AND v_first5 OPERATOR(pg_catalog.<>) ''
+                   AND v_first5 OPERATOR(pg_catalog.<>) v_fields[i] THEN
+                    v_note := v_note OPERATOR(pg_catalog.||) pg_catalog.format(
+                        '%s field "%s": pg_cron reads only "%s" and ignores "%s"%s',
+                        (ARRAY['minute', 'hour', 'day-of-month', 'month', 'day-of-week'])[i],
+                        v_fields[i], v_first5,
+                        pg_catalog.substr(v_fields[i], pg_catalog.length(v_first5) OPERATOR(pg_catalog.+) 1),
+                        CASE WHEN v_fields[i] OPERATOR(pg_catalog.~) '#' AND i OPERATOR(pg_catalog.=) 5
+                             THEN ', so it ran on that weekday every week; pg_beat runs it on the nth one of the month only'
+                             ELSE '' END);
+                END IF;
+            END LOOP;
         END IF;
         IF v_nfields OPERATOR(pg_catalog.>=) 5
            AND v_fields[v_nfields OPERATOR(pg_catalog.-) 2] OPERATOR(pg_catalog.~) '\$' THEN
             v_note := v_note OPERATOR(pg_catalog.||)
-                '"$" is the last day of the month, as in pg_cron 1.5 and later (pg_beat also spells it L)'::text;
+                '"$" is the last day of the month, as in pg_cron 1.6 (pg_beat also spells it L)'::text;
+        END IF;
+        IF v_nfields OPERATOR(pg_catalog.>=) 5
+           AND v_fields[v_nfields OPERATOR(pg_catalog.-) 2] OPERATOR(pg_catalog.!~) '^\*'
+           AND v_fields[v_nfields] OPERATOR(pg_catalog.!~) '^\*' THEN
+            v_note := v_note OPERATOR(pg_catalog.||)
+                'day-of-month and day-of-week are both restricted: it runs on the days that match either, as in pg_cron by default (not as with pg_cron''s cron.dom_dow_and_logic = on)'::text;
         END IF;
         IF v_nfields OPERATOR(pg_catalog.>=) 5 AND NOT v_zone_is_gmt THEN
             v_note := v_note OPERATOR(pg_catalog.||) pg_catalog.format(
@@ -182,7 +216,7 @@ BEGIN
                 v_nodename, v_nodeport);
         ELSIF v_nodeport OPERATOR(pg_catalog.<>) v_port THEN
             v_note := v_note OPERATOR(pg_catalog.||) pg_catalog.format(
-                'nodeport %s is not this server''s port %s: pg_cron connected to localhost:%s, pg_beat runs every localhost job on this server',
+                'nodeport %s differs from this server''s port %s: pg_beat runs a localhost job on this server whatever its nodeport (pg_cron connected to port %s)',
                 v_nodeport, v_port, v_nodeport);
         END IF;
 
@@ -335,7 +369,7 @@ BEGIN
         EXECUTE pg_catalog.format(
             'SELECT pg_catalog.count(*),'
             ' pg_catalog.count(*) FILTER (WHERE (h.r OPERATOR(pg_catalog.->>) ''end_time'')::pg_catalog.timestamptz'
-            '   OPERATOR(pg_catalog.<) pg_catalog.now() OPERATOR(pg_catalog.-) $2::pg_catalog.interval)'
+            '   OPERATOR(pg_catalog.<) (pg_catalog.now() OPERATOR(pg_catalog.-) $2::pg_catalog.interval))'
             ' FROM (SELECT pg_catalog.to_jsonb(s) AS r FROM %s s) h'
             ' WHERE (h.r OPERATOR(pg_catalog.->>) ''jobid'')::pg_catalog.int8 OPERATOR(pg_catalog.=) ANY ($1)',
             history)
@@ -381,12 +415,15 @@ BEGIN
                 '                (x.r OPERATOR(pg_catalog.->>) ''start_time'')::pg_catalog.timestamptz AS start_time,'
                 '                (x.r OPERATOR(pg_catalog.->>) ''end_time'')::pg_catalog.timestamptz AS end_time'
                 '           FROM (SELECT pg_catalog.to_jsonb(s) AS r FROM %s s) x) h'
-                '   JOIN pg_catalog.unnest($1::pg_catalog.int8[], $2::pg_catalog.int8[]) AS m (old_id, new_id)'
+                '   JOIN ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.int8[])) AS m (old_id, new_id)'
                 '     ON m.old_id OPERATOR(pg_catalog.=) h.jobid'
-                '  WHERE NOT EXISTS (SELECT 1 FROM cron.job_run_details e'
-                '                     WHERE e.runid OPERATOR(pg_catalog.=) h.runid'
-                '                       AND e.jobid OPERATOR(pg_catalog.=) m.new_id'
-                '                       AND e.start_time IS NOT DISTINCT FROM h.start_time)'
+                '  WHERE NOT EXISTS (SELECT 1 FROM cron.job_run_details e'  -- copied before
+                '                     WHERE e.jobid OPERATOR(pg_catalog.=) m.new_id'
+                '                       AND e.scheduled_time IS NULL'
+                '                       AND e.start_time IS NOT DISTINCT FROM h.start_time'
+                '                       AND e.end_time IS NOT DISTINCT FROM COALESCE(h.end_time, h.start_time)'
+                '                       AND e.job_pid IS NOT DISTINCT FROM h.job_pid'
+                '                       AND e.command IS NOT DISTINCT FROM h.command)'
                 '  ORDER BY h.runid',
                 history)
               USING v_old_ids, v_new_ids;
