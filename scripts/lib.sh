@@ -12,7 +12,7 @@ say() { printf '\n==> %s\n' "$*"; }
 # Install the Debian packages we need, if any is missing (root only).
 install_dependencies() {
 	local pkgs=(postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR
-		libipc-run-perl build-essential clang "$@")
+		libipc-run-perl build-essential clang postgresql-$PG_MAJOR-cron "$@")
 	local missing=()
 	local p
 	for p in "${pkgs[@]}"; do

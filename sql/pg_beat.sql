@@ -98,7 +98,11 @@ CREATE TABLE cron.job_run_details (
     CONSTRAINT job_run_details_slot_uniq UNIQUE (jobid, scheduled_time, attempt)
 );
 COMMENT ON TABLE cron.job_run_details IS 'run history: one row per run attempt';
+COMMENT ON COLUMN cron.job_run_details.jobid IS 'the job this run belongs to';
 COMMENT ON COLUMN cron.job_run_details.runid IS 'run id, from cron.runid_seq';
+COMMENT ON COLUMN cron.job_run_details.database IS 'database the run used';
+COMMENT ON COLUMN cron.job_run_details.username IS 'role the run ran as';
+COMMENT ON COLUMN cron.job_run_details.command IS 'the command as run';
 COMMENT ON COLUMN cron.job_run_details.job_pid IS 'pid of the session that ran the command';
 COMMENT ON COLUMN cron.job_run_details.status IS 'starting, running, succeeded, failed or skipped';
 COMMENT ON COLUMN cron.job_run_details.return_message IS 'last command tag on success, error message on failure';
@@ -133,12 +137,24 @@ CREATE TABLE cron.job_stats (
     overdue_notified boolean NOT NULL DEFAULT false
 );
 COMMENT ON TABLE cron.job_stats IS 'per-job run statistics kept by the launcher; read cron.job_status instead';
+COMMENT ON COLUMN cron.job_stats.jobid IS 'the job';
+COMMENT ON COLUMN cron.job_stats.last_run IS 'start of the latest finished run';
+COMMENT ON COLUMN cron.job_stats.last_status IS 'its status: succeeded, failed or skipped';
+COMMENT ON COLUMN cron.job_stats.last_duration IS 'its duration';
+COMMENT ON COLUMN cron.job_stats.last_success IS 'start of the latest successful run';
+COMMENT ON COLUMN cron.job_stats.consecutive_failures IS 'failed runs since the latest success';
+COMMENT ON COLUMN cron.job_stats.total_runs IS 'finished runs, skipped ones included';
+COMMENT ON COLUMN cron.job_stats.total_failures IS 'failed runs';
+COMMENT ON COLUMN cron.job_stats.last_lateness IS 'start_time minus scheduled_time of the latest run';
+COMMENT ON COLUMN cron.job_stats.first_run IS 'start of the first run the statistics saw';
+COMMENT ON COLUMN cron.job_stats.overdue_notified IS 'the job''s overdue NOTIFY was sent and no success came since';
 
 -- pg_dump keeps the jobs and their history
 SELECT pg_catalog.pg_extension_config_dump('cron.job', '');
 SELECT pg_catalog.pg_extension_config_dump('cron.jobid_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('cron.job_run_details', '');
 SELECT pg_catalog.pg_extension_config_dump('cron.runid_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('cron.job_stats', '');
 
 -- Row-level security: a non-superuser sees and changes only their own rows.
 ALTER TABLE cron.job ENABLE ROW LEVEL SECURITY;
@@ -181,6 +197,8 @@ CREATE TRIGGER job_check
 CREATE TRIGGER job_changed
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cron.job
     FOR EACH STATEMENT EXECUTE FUNCTION cron.job_changed();
+COMMENT ON TRIGGER job_check ON cron.job IS 'every write obeys the schedule, time zone and ownership rules';
+COMMENT ON TRIGGER job_changed ON cron.job IS 'the launcher reloads the jobs once the change commits';
 
 -- Schedules
 CREATE FUNCTION cron.next_runs(schedule text,
@@ -446,6 +464,11 @@ SELECT j.jobid, j.jobname, j.username, j.database, j.schedule, j.timezone,
   LEFT JOIN (SELECT DISTINCT rr.jobid FROM cron.running_runs() rr) r
          ON r.jobid OPERATOR(pg_catalog.=) j.jobid;
 COMMENT ON VIEW cron.job_status IS 'one row per job: running, next run, latest outcome, failures and totals';
+COMMENT ON COLUMN cron.job_status.running IS 'a run of the job is in flight';
+COMMENT ON COLUMN cron.job_status.next_run IS 'next fire time from cron.next_runs (for interval schedules: now plus the interval)';
+COMMENT ON COLUMN cron.job_status.last_run IS 'start of the latest finished run';
+COMMENT ON COLUMN cron.job_status.last_lateness IS 'start_time minus scheduled_time of the latest run';
+COMMENT ON COLUMN cron.job_status.overdue IS 'dead man''s switch: no success within overdue_after (or cron.overdue_after)';
 GRANT SELECT ON cron.job_status TO PUBLIC;
 
 -- Did this slot run, where, and once?  One row per (job, slot) in the

@@ -199,6 +199,9 @@ static char *launcher_cancel_message(BeatCancelReason reason,
 static void launcher_add_extra(int64 jobid, int64 runid, TimestampTz slot,
 							   int32 attempt, TimestampTz due);
 static int64 launcher_retry_delay(LauncherJob *job, int32 attempt);
+static void launcher_final_failure(LauncherJob *job, int64 runid,
+								   TimestampTz scheduled_time, int32 attempt,
+								   const BeatRunOutcome *o);
 
 /* ----------------------------------------------------------------
  * Registration
@@ -801,7 +804,7 @@ launcher_collect_outcomes(List **done)
 						(errmsg("pg_beat: job " INT64_FORMAT " run " INT64_FORMAT " %s: %s",
 								slot->jobid, slot->runid,
 								slot->succeeded ? "succeeded" : "failed",
-								slot->message)));
+								o->message)));
 		}
 	}
 	return outcomes;
@@ -1074,10 +1077,14 @@ launcher_record_refused(LauncherJob *job, int64 runid, TimestampTz slot,
 	beat_catalog_update_run(&o);
 	beat_catalog_update_stats(job->jobid, status, now, now, slot);
 
+	/* a run refused by the owner checks is a failure like any other */
+	if (strcmp(status, "failed") == 0)
+		launcher_final_failure(job, runid, slot, attempt, &o);
+
 	if (beat_log_run)
 		ereport(LOG,
-				(errmsg("pg_beat: job " INT64_FORMAT " %s: %s",
-						job->jobid, status, message)));
+				(errmsg("pg_beat: job " INT64_FORMAT " run " INT64_FORMAT " %s",
+						job->jobid, runid, message)));
 }
 
 /*
@@ -1331,17 +1338,12 @@ launcher_json_time(StringInfo buf, const char *name, TimestampTz t)
  * NOTIFY goes out exactly when the failure is visible.
  */
 static void
-launcher_final_failure(int slotno, const BeatRunOutcome *o)
+launcher_final_failure(LauncherJob *job, int64 runid,
+					   TimestampTz scheduled_time, int32 attempt,
+					   const BeatRunOutcome *o)
 {
-	BeatRunSlot *slot = &beat_shared->slots[slotno];
-	LauncherJob *job;
-	bool		found;
 	StringInfoData buf;
 	char	   *message;
-
-	job = hash_search(launcher_jobs, &slot->jobid, HASH_FIND, &found);
-	if (!found)
-		return;
 
 	/* keep the payload under NOTIFY's limit */
 	message = pstrdup(o->message ? o->message : "");
@@ -1351,16 +1353,16 @@ launcher_final_failure(int slotno, const BeatRunOutcome *o)
 	initStringInfo(&buf);
 	appendStringInfoChar(&buf, '{');
 	launcher_json_field(&buf, "event", "failed");
-	launcher_json_number(&buf, "jobid", slot->jobid);
+	launcher_json_number(&buf, "jobid", job->jobid);
 	launcher_json_field(&buf, "jobname", job->row->jobname);
-	launcher_json_number(&buf, "runid", slot->runid);
+	launcher_json_number(&buf, "runid", runid);
 	launcher_json_field(&buf, "status", "failed");
 	launcher_json_field(&buf, "return_message", message);
 	launcher_json_field(&buf, "sqlstate", o->sqlstate);
-	launcher_json_time(&buf, "scheduled_time", slot->scheduled_time);
+	launcher_json_time(&buf, "scheduled_time", scheduled_time);
 	launcher_json_time(&buf, "start_time", o->start_time);
 	launcher_json_time(&buf, "end_time", o->end_time);
-	launcher_json_number(&buf, "attempt", slot->attempt);
+	launcher_json_number(&buf, "attempt", attempt);
 	launcher_json_field(&buf, "database", job->row->database);
 	launcher_json_field(&buf, "username", job->row->username);
 	appendStringInfoChar(&buf, '}');
@@ -1373,7 +1375,7 @@ launcher_final_failure(int slotno, const BeatRunOutcome *o)
 		MemoryContext oldcontext;
 		LauncherExtraRun *er;
 
-		launcher_add_extra(job->jobid, 0, slot->scheduled_time, slot->attempt,
+		launcher_add_extra(job->jobid, 0, scheduled_time, attempt,
 						   GetCurrentTimestamp());
 		er = llast(launcher_extra);
 		oldcontext = MemoryContextSwitchTo(launcher_context);
@@ -1892,7 +1894,17 @@ beat_launcher_main(Datum main_arg)
 				slot = &beat_shared->slots[o->slotno];
 				if (!launcher_will_retry(slot->jobid, slot->attempt,
 										 slot->cancel_reason))
-					launcher_final_failure(o->slotno, o);
+				{
+					LauncherJob *job;
+					bool		found;
+
+					job = hash_search(launcher_jobs, &slot->jobid, HASH_FIND,
+									  &found);
+					if (found)
+						launcher_final_failure(job, slot->runid,
+											   slot->scheduled_time,
+											   slot->attempt, o);
+				}
 			}
 			foreach(lc, refusals)
 			{
