@@ -370,7 +370,12 @@ beat_catalog_load_retries(MemoryContext cxt)
 		r->attempt = DatumGetInt32(SPI_getbinval(tuple, desc, 3, &isnull));
 		d = SPI_getbinval(tuple, desc, 4, &isnull);
 		r->end_time = isnull ? GetCurrentTimestamp() : DatumGetTimestampTz(d);
-		retries = lappend(retries, r);
+		{
+			MemoryContext old = MemoryContextSwitchTo(cxt);
+
+			retries = lappend(retries, r);
+			MemoryContextSwitchTo(old);
+		}
 	}
 	return retries;
 }

@@ -107,8 +107,7 @@
 typedef struct LauncherJob
 {
 	int64		jobid;			/* hash key */
-	MemoryContext cxt;			/* holds row */
-	BeatJobRow *row;
+	BeatJobRow *row;			/* in launcher_rows_context */
 	bool		seen;			/* present in the latest catalog load */
 	bool		deleted;		/* gone from the catalog, runs still going */
 	bool		schedulable;	/* schedule parsed and zone known */
@@ -181,6 +180,7 @@ typedef struct LauncherExtraRun
 
 static MemoryContext launcher_context = NULL;
 static MemoryContext launcher_scratch = NULL;
+static MemoryContext launcher_rows_context = NULL;	/* rows of the last load */
 static HTAB *launcher_jobs = NULL;
 static pairingheap *launcher_timers = NULL;
 static pairingheap *launcher_ready = NULL;
@@ -379,8 +379,33 @@ launcher_forget_job(LauncherJob *job)
 
 	launcher_timer_remove(job);
 	launcher_ready_remove(job);
-	MemoryContextDelete(job->cxt);
 	hash_search(launcher_jobs, &job->jobid, HASH_REMOVE, &found);
+}
+
+static char *
+launcher_copy_string(MemoryContext cxt, const char *s)
+{
+	return s ? MemoryContextStrdup(cxt, s) : NULL;
+}
+
+/* A copy of row in cxt, strings and all. */
+static BeatJobRow *
+launcher_copy_row(MemoryContext cxt, const BeatJobRow *row)
+{
+	BeatJobRow *copy = MemoryContextAlloc(cxt, sizeof(BeatJobRow));
+
+	memcpy(copy, row, sizeof(BeatJobRow));
+	copy->schedule = launcher_copy_string(cxt, row->schedule);
+	copy->command = launcher_copy_string(cxt, row->command);
+	copy->nodename = launcher_copy_string(cxt, row->nodename);
+	copy->database = launcher_copy_string(cxt, row->database);
+	copy->username = launcher_copy_string(cxt, row->username);
+	copy->overlap_policy = launcher_copy_string(cxt, row->overlap_policy);
+	copy->misfire_policy = launcher_copy_string(cxt, row->misfire_policy);
+	copy->jobname = launcher_copy_string(cxt, row->jobname);
+	copy->timezone = launcher_copy_string(cxt, row->timezone);
+	copy->on_failure = launcher_copy_string(cxt, row->on_failure);
+	return copy;
 }
 
 /*
@@ -400,7 +425,12 @@ launcher_load_jobs(bool at_startup, TimestampTz now)
 	bool		timezone_changed;
 	MemoryContext load_cxt;
 
-	load_cxt = AllocSetContextCreate(launcher_context, "pg_beat job load",
+	/*
+	 * The rows of this load live in one context, which replaces the previous
+	 * load's: no per-job allocations to free, and no fragmentation with a
+	 * hundred thousand jobs.
+	 */
+	load_cxt = AllocSetContextCreate(launcher_context, "pg_beat jobs",
 									 ALLOCSET_DEFAULT_SIZES);
 
 	SetCurrentStatementStartTimestamp();
@@ -450,26 +480,9 @@ launcher_load_jobs(bool at_startup, TimestampTz now)
 				!launcher_same_string(job->row->timezone, row->timezone) ||
 				job->row->active != row->active ||
 				(row->timezone == NULL && timezone_changed);
-			MemoryContextDelete(job->cxt);
 		}
 
-		job->cxt = AllocSetContextCreate(launcher_context, "pg_beat job",
-										 ALLOCSET_SMALL_SIZES);
-		job->row = MemoryContextAlloc(job->cxt, sizeof(BeatJobRow));
-		memcpy(job->row, row, sizeof(BeatJobRow));
-		job->row->schedule = MemoryContextStrdup(job->cxt, row->schedule);
-		job->row->command = MemoryContextStrdup(job->cxt, row->command);
-		job->row->nodename = MemoryContextStrdup(job->cxt, row->nodename);
-		job->row->database = MemoryContextStrdup(job->cxt, row->database);
-		job->row->username = MemoryContextStrdup(job->cxt, row->username);
-		job->row->overlap_policy = MemoryContextStrdup(job->cxt, row->overlap_policy);
-		job->row->misfire_policy = MemoryContextStrdup(job->cxt, row->misfire_policy);
-		job->row->jobname = row->jobname ?
-			MemoryContextStrdup(job->cxt, row->jobname) : NULL;
-		job->row->timezone = row->timezone ?
-			MemoryContextStrdup(job->cxt, row->timezone) : NULL;
-		job->row->on_failure = row->on_failure ?
-			MemoryContextStrdup(job->cxt, row->on_failure) : NULL;
+		job->row = row;
 		job->seen = true;
 		job->deleted = false;
 
@@ -504,8 +517,11 @@ launcher_load_jobs(bool at_startup, TimestampTz now)
 		job->pending = false;
 		if (job->nrunning > 0)
 		{
+			/* keep its row past the old load's context */
+			job->row = launcher_copy_row(load_cxt, job->row);
+			if (!job->deleted)
+				launcher_cancel_job_runs(job->jobid, BEAT_CANCEL_UNSCHEDULED, now);
 			job->deleted = true;
-			launcher_cancel_job_runs(job->jobid, BEAT_CANCEL_UNSCHEDULED, now);
 		}
 		else
 			launcher_forget_job(job);
@@ -527,7 +543,11 @@ launcher_load_jobs(bool at_startup, TimestampTz now)
 	SPI_finish();
 	CommitTransactionCommand();
 
-	MemoryContextDelete(load_cxt);
+	list_free(rows);
+	list_free_deep(retries);	/* both allocated in load_cxt */
+	if (launcher_rows_context != NULL)
+		MemoryContextDelete(launcher_rows_context);
+	launcher_rows_context = load_cxt;
 
 	if (launcher_loaded_timezone)
 		pfree(launcher_loaded_timezone);
