@@ -782,7 +782,10 @@ cron_parse_element(CronParser *ps, CronField field, int start, int end,
 			}
 		}
 		else if (p < end && text[p] == '/')
-			hi = implicit_max;
+		{
+			/* "a/n" runs to the end of the field; "7/n" is Sunday alone */
+			hi = (lo > implicit_max) ? lo : implicit_max;
+		}
 	}
 
 	if (p < end && text[p] == '/')

@@ -58,6 +58,8 @@ SELECT * FROM pg_temp.runs('*/30 * * * *', 5, '2026-03-28 23:50:00+00', 'Europe/
 SELECT * FROM pg_temp.runs('0 */2 * * *', 3, '2026-03-28 22:30:00+00', 'Europe/Berlin');
 SELECT * FROM pg_temp.runs('* 2 * * *', 2, '2026-03-28 12:00:00+00', 'Europe/Berlin');
 SELECT * FROM pg_temp.runs('0 30 * * * *', 3, '2026-03-28 23:45:00+00', 'Europe/Berlin');
+-- pinned hourly: the 02:00 slot fires at 03:00, together with the 03:00 slot
+SELECT * FROM pg_temp.runs('0 0-23 * * *', 3, '2026-03-28 23:30:00+00', 'Europe/Berlin');
 
 --
 -- Europe/Berlin, fall back: 2026-10-25 01:00 UTC, 03:00 CEST -> 02:00 CET
@@ -76,6 +78,10 @@ SELECT * FROM pg_temp.runs('30 2 * * *', 1, '2026-10-25 00:40:00+00', 'Europe/Be
 SELECT * FROM pg_temp.runs('30 2 * * *', 1, '2026-10-25 01:00:00+00', 'Europe/Berlin');
 SELECT * FROM pg_temp.runs('30 2 * * *', 1, '2026-10-25 01:10:00+00', 'Europe/Berlin');
 SELECT * FROM pg_temp.runs('15 1,2,3 * * *', 1, '2026-10-25 00:20:00+00', 'Europe/Berlin');
+SELECT * FROM pg_temp.runs('15 2 * * *', 1, '2026-10-25 00:20:00+00', 'Europe/Berlin');
+-- '0 0-23 * * *' fires every hour but is pinned (its hour does not start
+-- with '*'): once in the repeated hour, unlike '0 * * * *' below
+SELECT * FROM pg_temp.runs('0 0-23 * * *', 4, '2026-10-24 23:30:00+00', 'Europe/Berlin');
 -- elapsed: both occurrences
 SELECT * FROM pg_temp.runs('0 * * * *', 4, '2026-10-24 23:30:00+00', 'Europe/Berlin');
 SELECT * FROM pg_temp.runs('*/30 * * * *', 5, '2026-10-24 23:50:00+00', 'Europe/Berlin');
@@ -100,7 +106,7 @@ SELECT * FROM pg_temp.runs('30 2 29 2 *', 1, '2026-01-01 00:00:00+00', 'Europe/B
 -- job 8760 times (one slot fewer in March, one more in October)
 SELECT schedule, count(*) AS fires, count(DISTINCT utc) AS distinct_fires
   FROM (VALUES ('30 2 * * *'), ('0 2 * * *'), ('15 1,2,3 * * *'), ('0 * * * *'), ('*/30 * * * *')) s(schedule),
-       pg_temp.runs(schedule, 20000, '2025-12-31 23:00:00+00', 'Europe/Berlin')
+       pg_temp.runs(schedule, 20000, '2025-12-31 22:59:59+00', 'Europe/Berlin')
  WHERE utc < '2026-12-31 23:00:00+00'
  GROUP BY schedule ORDER BY schedule;
 
@@ -152,7 +158,7 @@ SELECT * FROM pg_temp.runs('*/15 * * * *', 3, '2026-10-03 15:10:00+00', 'Austral
 SELECT * FROM pg_temp.runs('0 */2 * * *', 2, '2026-10-03 12:00:00+00', 'Australia/Lord_Howe');
 SELECT schedule, count(*) AS fires
   FROM (VALUES ('*/30 * * * *'), ('0,30 2 * * *'), ('45 1 * * *')) s(schedule),
-       pg_temp.runs(schedule, 20000, '2025-12-31 13:00:00+00', 'Australia/Lord_Howe')
+       pg_temp.runs(schedule, 20000, '2025-12-31 12:59:59+00', 'Australia/Lord_Howe')
  WHERE utc < '2026-12-31 13:00:00+00'
  GROUP BY schedule ORDER BY schedule;
 

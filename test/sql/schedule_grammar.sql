@@ -26,7 +26,7 @@ SELECT t FROM cron.next_runs('10-30/10 * * * *', 5, '2026-01-01 00:00:00+00', 'U
 SELECT t FROM cron.next_runs('50/5 * * * *', 5, '2026-01-01 00:00:00+00', 'UTC') t;
 SELECT t FROM cron.next_runs('0 0 1 */3 *', 5, '2026-01-01 00:00:00+00', 'UTC') t;
 SELECT t FROM cron.next_runs('0 0 */10 * *', 5, '2026-01-01 00:00:00+00', 'UTC') t;
-SELECT t FROM cron.next_runs('0 */59 * * *', 3, '2026-01-01 00:00:00+00', 'UTC') t;
+SELECT t FROM cron.next_runs('*/59 * * * *', 3, '2026-01-01 00:00:00+00', 'UTC') t;
 -- lists, mixing values, ranges and steps
 SELECT t FROM cron.next_runs('0,15,45-47 * * * *', 5, '2026-01-01 00:00:00+00', 'UTC') t;
 SELECT t FROM cron.next_runs('5,0-10/5,5 12 * * *', 3, '2026-01-01 00:00:00+00', 'UTC') t;
@@ -48,6 +48,10 @@ SELECT t, to_char(t, 'Dy') AS dow FROM cron.next_runs('0 0 * * fri-sun', 5, '202
 -- a/n and */n in day-of-week stop at Saturday: 1/2 is Mon, Wed, Fri
 SELECT t, to_char(t, 'Dy') AS dow FROM cron.next_runs('0 0 * * 1/2', 5, '2026-01-01 00:00:00+00', 'UTC') t;
 SELECT t, to_char(t, 'Dy') AS dow FROM cron.next_runs('0 0 * * */3', 5, '2026-01-01 00:00:00+00', 'UTC') t;
+SELECT t, to_char(t, 'Dy') AS dow FROM cron.next_runs('0 0 * * mon-fri/2', 3, '2026-01-01 00:00:00+00', 'UTC') t;
+-- 7 is Sunday in a/n too: '7/2' starts on Sunday, so it can fire (from a
+-- Saturday, the next fire is the Sunday after it)
+SELECT t, to_char(t, 'Dy') AS dow FROM cron.next_runs('0 0 * * 7/2', 1, '2026-01-03 00:00:00+00', 'UTC') t;
 -- L and $ (last day of the month), L-n
 SELECT t FROM cron.next_runs('0 0 L * *', 5, '2026-01-01 00:00:00+00', 'UTC') t;
 SELECT t FROM cron.next_runs('0 0 $ * *', 5, '2026-01-01 00:00:00+00', 'UTC') t;
@@ -94,7 +98,7 @@ SELECT t, to_char(t, 'Dy') AS dow FROM cron.next_runs('0 0 L * MON', 5, '2026-01
 SELECT t, to_char(t, 'Dy') AS dow FROM cron.next_runs('0 0 13 * *', 3, '2026-01-01 00:00:00+00', 'UTC') t;
 SELECT t, to_char(t, 'Dy') AS dow FROM cron.next_runs('0 0 * * 5', 3, '2026-01-01 00:00:00+00', 'UTC') t;
 -- a step over '*' narrows the days but does not count as restricted:
--- odd days that are Fridays (none in January 2026)
+-- odd days that are Fridays
 SELECT t, to_char(t, 'Dy') AS dow FROM cron.next_runs('0 0 */2 * 5', 5, '2026-01-01 00:00:00+00', 'UTC') t;
 -- whereas 1-31/2 is restricted: odd days or Fridays
 SELECT t, to_char(t, 'Dy') AS dow FROM cron.next_runs('0 0 1-31/2 * 5', 5, '2026-01-01 00:00:00+00', 'UTC') t;
