@@ -11,9 +11,10 @@
  * under 20 microseconds for any single call.
  *
  * Each schedule is evaluated from 4096 pseudo-random instants in 2000-2100,
- * in UTC (the NULL zone) and in a Berlin-like synthetic zone whose
- * callbacks compute its transitions from the rules on every call (slower
- * than a real zone table lookup, so this is a pessimistic figure).
+ * in UTC (the NULL zone) and in the Berlin-like synthetic zone of
+ * test/common/synthzone.c, whose callbacks compute its transitions from the
+ * rules on every call (slower than a real zone table lookup, so this is a
+ * pessimistic figure).
  *
  * Throughput is measured over at least BENCH_MIN_SECONDS per case.  The
  * worst single call is measured per starting instant as the fastest of a
@@ -35,107 +36,13 @@
 #include <time.h>
 
 #include "../src/cronexpr.h"
+#include "../test/common/synthzone.h"
 
 #define BENCH_STARTS		4096
 #define BENCH_MIN_SECONDS	0.3
 #define BENCH_REPEATS		5
 #define TARGET_CALLS_PER_SEC	2000000.0
 #define TARGET_WORST_US		20.0
-
-/* ----------------------------------------------------------------
- *		A Berlin-like zone (same model as the unit tests)
- * ----------------------------------------------------------------
- */
-
-static int64_t
-last_sunday(int year, int month)
-{
-	int64_t		day = cronexpr_days_from_civil(year, month + 1, 1) - 1;
-
-	while (((day + 4) % 7 + 7) % 7 != 0)
-		day--;
-	return day;
-}
-
-/* DST from the last Sunday of March to the last Sunday of October, 01:00 UTC */
-static void
-berlin_year(int64_t t, int64_t *start, int64_t *end, int *year)
-{
-	CronTm		tm;
-
-	cronexpr_civil_from_seconds(t, &tm);
-	*year = tm.year;
-	*start = last_sunday(tm.year, 3) * 86400 + 3600;
-	*end = last_sunday(tm.year, 10) * 86400 + 3600;
-}
-
-static int32_t
-berlin_offset(const void *arg, int64_t t)
-{
-	int64_t		start;
-	int64_t		end;
-	int			year;
-
-	(void) arg;
-	berlin_year(t, &start, &end, &year);
-	return (t >= start && t < end) ? 7200 : 3600;
-}
-
-static bool
-berlin_next(const void *arg, int64_t t, int64_t *boundary, int32_t *after)
-{
-	int64_t		start;
-	int64_t		end;
-	int			year;
-
-	(void) arg;
-	berlin_year(t, &start, &end, &year);
-	if (t < start)
-	{
-		*boundary = start;
-		*after = 7200;
-	}
-	else if (t < end)
-	{
-		*boundary = end;
-		*after = 3600;
-	}
-	else
-	{
-		*boundary = last_sunday(year + 1, 3) * 86400 + 3600;
-		*after = 7200;
-	}
-	return true;
-}
-
-static bool
-berlin_prev(const void *arg, int64_t t, int64_t *boundary, int32_t *before)
-{
-	int64_t		start;
-	int64_t		end;
-	int			year;
-
-	(void) arg;
-	berlin_year(t, &start, &end, &year);
-	if (t >= end)
-	{
-		*boundary = end;
-		*before = 7200;
-	}
-	else if (t >= start)
-	{
-		*boundary = start;
-		*before = 3600;
-	}
-	else
-	{
-		*boundary = last_sunday(year - 1, 10) * 86400 + 3600;
-		*before = 7200;
-	}
-	return true;
-}
-
-static const CronZone zone_berlin = {berlin_offset, berlin_next, berlin_prev, NULL};
 
 /* ----------------------------------------------------------------
  *		Benchmark
@@ -214,7 +121,7 @@ main(void)
 	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
 	{
 		const BenchCase *bc = &cases[c];
-		const CronZone *zone = bc->berlin ? &zone_berlin : NULL;
+		const CronZone *zone = bc->berlin ? &synthzone_berlin : NULL;
 		CronExpr	expr;
 		CronError	err;
 		double		t0;

@@ -12,5 +12,6 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/pg_beat_bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
 "$CC" -std=gnu99 -O2 -Wall -Wextra -Werror \
-	cronexpr_bench.c ../src/cronexpr.c -o "$work/cronexpr_bench"
+	cronexpr_bench.c ../src/cronexpr.c ../test/common/synthzone.c \
+	-o "$work/cronexpr_bench"
 "$work/cronexpr_bench"

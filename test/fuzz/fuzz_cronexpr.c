@@ -19,6 +19,9 @@
  *	 gap); in UTC, no earlier instant in a window matches either;
  * - cronexpr_describe() stays within its buffer and always terminates it.
  *
+ * The zones are the synthetic ones of test/common/synthzone.c: UTC through
+ * the callbacks, Berlin-like, Lord-Howe-like and a 26-hour shift.
+ *
  * Violations abort(), which libFuzzer reports as a crash with the input.
  * Run it with test/fuzz/run.sh.
  *
@@ -31,183 +34,12 @@
 #include <string.h>
 
 #include "../../src/cronexpr.h"
+#include "../common/synthzone.h"
 
 /* Longest input tried; a little more than the parser accepts. */
 #define FUZZ_MAX_INPUT	300
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* ----------------------------------------------------------------
- *		Synthetic zones
- *
- * A RuleZone is a standard offset plus an optional daylight offset from the
- * nth (0 = last) Sunday of one month to the nth Sunday of another, at local
- * times, as real rules are written (the unit tests use the same model).
- * ----------------------------------------------------------------
- */
-
-typedef struct RuleZone
-{
-	int32_t		std_off;
-	int32_t		dst_off;
-	int			start_month;
-	int			start_nth;
-	int			start_local;
-	int			end_month;
-	int			end_nth;
-	int			end_local;
-} RuleZone;
-
-typedef struct Transition
-{
-	int64_t		at;
-	int32_t		before;
-	int32_t		after;
-} Transition;
-
-/* Europe/Berlin's rules */
-static const RuleZone berlin = {3600, 7200, 3, 0, 7200, 10, 0, 10800};
-
-/* Australia/Lord_Howe's: half-hour shift, southern hemisphere */
-static const RuleZone lordhowe = {37800, 39600, 10, 1, 7200, 4, 1, 7200};
-
-/* Not a real zone: a 26-hour shift, so gaps and folds span whole days. */
-static const RuleZone extreme = {-12 * 3600, 14 * 3600, 5, 2, 3600, 9, 0, 3600};
-
-static int64_t
-nth_sunday(int year, int month, int nth)
-{
-	int64_t		first = cronexpr_days_from_civil(year, month, 1);
-	int			wday1 = (int) (((first + 4) % 7 + 7) % 7);
-	int64_t		day;
-
-	if (nth > 0)
-		return first + (7 - wday1) % 7 + 7 * (nth - 1);
-	day = cronexpr_days_from_civil(year, month + 1, 1) - 1;
-	while (((day + 4) % 7 + 7) % 7 != 0)
-		day--;
-	return day;
-}
-
-/* The transitions of UTC years year-1 .. year+1, sorted. */
-static int
-zone_transitions(const RuleZone *z, int64_t t, Transition *out)
-{
-	CronTm		tm;
-	int			n = 0;
-	int			y;
-	int			i;
-	int			j;
-
-	cronexpr_civil_from_seconds(t, &tm);
-	for (y = tm.year - 1; y <= tm.year + 1; y++)
-	{
-		out[n].at = nth_sunday(y, z->start_month, z->start_nth) * 86400 +
-			z->start_local - z->std_off;
-		out[n].before = z->std_off;
-		out[n].after = z->dst_off;
-		n++;
-		out[n].at = nth_sunday(y, z->end_month, z->end_nth) * 86400 +
-			z->end_local - z->dst_off;
-		out[n].before = z->dst_off;
-		out[n].after = z->std_off;
-		n++;
-	}
-	for (i = 1; i < n; i++)
-	{
-		for (j = i; j > 0 && out[j - 1].at > out[j].at; j--)
-		{
-			Transition	tmp = out[j];
-
-			out[j] = out[j - 1];
-			out[j - 1] = tmp;
-		}
-	}
-	return n;
-}
-
-static int32_t
-rz_utc_offset(const void *arg, int64_t t)
-{
-	const RuleZone *z = arg;
-	Transition	tr[6];
-	int			n = zone_transitions(z, t, tr);
-	int32_t		off = tr[0].before;
-	int			i;
-
-	for (i = 0; i < n; i++)
-	{
-		if (tr[i].at <= t)
-			off = tr[i].after;
-	}
-	return off;
-}
-
-static bool
-rz_next_transition(const void *arg, int64_t t, int64_t *boundary,
-				   int32_t *after_offset)
-{
-	const RuleZone *z = arg;
-	Transition	tr[6];
-	int			n = zone_transitions(z, t, tr);
-	int			i;
-
-	for (i = 0; i < n; i++)
-	{
-		if (tr[i].at > t)
-		{
-			*boundary = tr[i].at;
-			*after_offset = tr[i].after;
-			return true;
-		}
-	}
-	return false;
-}
-
-static bool
-rz_prev_transition(const void *arg, int64_t t, int64_t *boundary,
-				   int32_t *before_offset)
-{
-	const RuleZone *z = arg;
-	Transition	tr[6];
-	int			n = zone_transitions(z, t, tr);
-	int			i;
-
-	for (i = n - 1; i >= 0; i--)
-	{
-		if (tr[i].at <= t)
-		{
-			*boundary = tr[i].at;
-			*before_offset = tr[i].before;
-			return true;
-		}
-	}
-	return false;
-}
-
-/* UTC through the callbacks: must agree exactly with the NULL fast path. */
-static int32_t
-utc_offset(const void *arg, int64_t t)
-{
-	(void) arg;
-	(void) t;
-	return 0;
-}
-
-static bool
-no_transition(const void *arg, int64_t t, int64_t *boundary, int32_t *offset)
-{
-	(void) arg;
-	(void) t;
-	(void) boundary;
-	(void) offset;
-	return false;
-}
-
-static const CronZone zone_utc = {utc_offset, no_transition, no_transition, NULL};
-static const CronZone zone_berlin = {rz_utc_offset, rz_next_transition, rz_prev_transition, &berlin};
-static const CronZone zone_lordhowe = {rz_utc_offset, rz_next_transition, rz_prev_transition, &lordhowe};
-static const CronZone zone_extreme = {rz_utc_offset, rz_next_transition, rz_prev_transition, &extreme};
 
 /* ----------------------------------------------------------------
  *		Checks
@@ -325,7 +157,7 @@ check_next(const char *text, const CronExpr *expr, const CronZone *zone,
 			int64_t		limit = after + (expr->has_seconds_field ? 3600 : 2 * 86400);
 			int64_t		t;
 
-			if (!cronexpr_next(expr, &zone_utc, after, &zone_next) ||
+			if (!cronexpr_next(expr, &synthzone_utc, after, &zone_next) ||
 				zone_next != next)
 				fail(text, "UTC via callbacks differs from the NULL zone");
 
@@ -384,7 +216,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int64_t		next;
 
 		if (cronexpr_next(&expr, NULL, 0, &next) ||
-			cronexpr_next(&expr, &zone_berlin, 0, &next))
+			cronexpr_next(&expr, &synthzone_berlin, 0, &next))
 			fail(text, "next of a non-field schedule");
 		return 0;
 	}
@@ -397,15 +229,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(int64_t) (hash % UINT64_C(9467280000));
 
 		check_next(text, &expr, NULL, start);
-		check_next(text, &expr, &zone_berlin, start);
-		check_next(text, &expr, &zone_lordhowe, start);
-		check_next(text, &expr, &zone_extreme, start);
+		check_next(text, &expr, &synthzone_berlin, start);
+		check_next(text, &expr, &synthzone_lordhowe, start);
+		check_next(text, &expr, &synthzone_extreme, start);
 	}
 
 	/* and the seconds around a Berlin transition, where rules meet */
-	check_next(text, &expr, &zone_berlin, INT64_C(1774746000) - 1 - (int64_t) (hash % 7200));
-	check_next(text, &expr, &zone_berlin, INT64_C(1792890000) - 1 - (int64_t) (hash % 7200));
-	check_next(text, &expr, &zone_extreme, INT64_C(1778450000) - (int64_t) (hash % 200000));
+	check_next(text, &expr, &synthzone_berlin, INT64_C(1774746000) - 1 - (int64_t) (hash % 7200));
+	check_next(text, &expr, &synthzone_berlin, INT64_C(1792890000) - 1 - (int64_t) (hash % 7200));
+	check_next(text, &expr, &synthzone_extreme, INT64_C(1778450000) - (int64_t) (hash % 200000));
 	check_next(text, &expr, NULL, INT64_C(253402300799) - 86400 * 400);
 	return 0;
 }

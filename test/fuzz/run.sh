@@ -29,7 +29,8 @@ trap cleanup EXIT
 
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-Wall -Wextra -Werror \
-	fuzz_cronexpr.c ../../src/cronexpr.c -o "$work/fuzz_cronexpr"
+	fuzz_cronexpr.c ../../src/cronexpr.c ../common/synthzone.c \
+	-o "$work/fuzz_cronexpr"
 
 mkdir "$work/corpus" "$work/artifacts"
 cp corpus/* "$work/corpus/"
