@@ -436,6 +436,7 @@ test_valid(void)
 		{"* * * * */2", F5(.wdays = BITS(0, 2, 4, 6))},
 		{"* * * * */7", F5(.wdays = BIT(0))},
 		{"* * * * 1/2", F5(.wdays = BITS(1, 3, 5), .dow_restricted = true)},
+		{"* * * * 7/2", F5(.wdays = BITS(0), .dow_restricted = true)},
 		{"* * * * 0-7", F5(.dow_restricted = true)},
 		{"* * * * 0-6", F5(.dow_restricted = true)},
 		{"* * * * tue,thu", F5(.wdays = BITS(2, 4), .dow_restricted = true)},
