@@ -140,6 +140,7 @@ typedef struct LauncherSlot
 	TimestampTz timeout_at;		/* when the run must be cancelled; 0 = never */
 	TimestampTz terminate_at;	/* when a cancelled run is terminated */
 	bool		on_failure;		/* runs a job's on_failure command */
+	bool		recorded;		/* the final outcome is committed */
 } LauncherSlot;
 
 /*
@@ -741,7 +742,7 @@ launcher_run_ended(int64 jobid, TimestampTz now)
  * are listed in *done, to be freed once the outcomes are committed.
  */
 static List *
-launcher_collect_outcomes(List **done)
+launcher_collect_outcomes(List **recorded, List **done)
 {
 	List	   *outcomes = NIL;
 	int			i;
@@ -798,7 +799,7 @@ launcher_collect_outcomes(List **done)
 			slot->recorded_running = true;
 			outcomes = lappend(outcomes, o);
 		}
-		else if (state == BEAT_SLOT_DONE)
+		else if (state == BEAT_SLOT_DONE && !ls->recorded)
 		{
 			o = palloc0(sizeof(BeatRunOutcome));
 			o->slotno = i;
@@ -817,7 +818,7 @@ launcher_collect_outcomes(List **done)
 			o->start_time = slot->start_time ? slot->start_time : slot->end_time;
 			o->end_time = slot->end_time;
 			outcomes = lappend(outcomes, o);
-			*done = lappend_int(*done, i);
+			*recorded = lappend_int(*recorded, i);
 
 			if (beat_log_run)
 				ereport(slot->succeeded ? DEBUG1 : LOG,
@@ -825,6 +826,27 @@ launcher_collect_outcomes(List **done)
 								slot->jobid, slot->runid,
 								slot->succeeded ? "succeeded" : "failed",
 								o->message)));
+		}
+
+		/*
+		 * The slot is free only once its worker process is gone: the
+		 * postmaster holds a background worker slot until then, and reusing
+		 * ours earlier would exhaust max_worker_processes under load.
+		 */
+		if (state == BEAT_SLOT_DONE)
+		{
+			bool		gone;
+
+			if (ls->handle != NULL)
+			{
+				status = GetBackgroundWorkerPid(ls->handle, &worker_pid);
+				gone = (status == BGWH_STOPPED || status == BGWH_POSTMASTER_DIED);
+			}
+			else
+				gone = (slot->pid == 0 ||
+						(kill(slot->pid, 0) != 0 && errno == ESRCH));
+			if (gone)
+				*done = lappend_int(*done, i);
 		}
 	}
 	return outcomes;
@@ -1410,10 +1432,13 @@ launcher_final_failure(LauncherJob *job, int64 runid,
 static void
 launcher_take_requests(TimestampTz now)
 {
-	BeatRunRequest requests[BEAT_MAX_RUN_REQUESTS];
+	BeatRunRequest *requests;
 	int			n;
 	int			i;
 
+	if (beat_shared->nrequests == 0)	/* unlocked peek: a miss only delays */
+		return;
+	requests = palloc(sizeof(BeatRunRequest) * BEAT_MAX_RUN_REQUESTS);
 	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
 	n = beat_shared->nrequests;
 	memcpy(requests, beat_shared->requests, sizeof(BeatRunRequest) * n);
@@ -1819,6 +1844,7 @@ beat_launcher_main(Datum main_arg)
 		TimestampTz now;
 		List	   *refusals = NIL;
 		List	   *outcomes;
+		List	   *recorded = NIL;
 		List	   *done = NIL;
 		List	   *newruns = NIL;
 		ListCell   *lc;
@@ -1875,7 +1901,7 @@ beat_launcher_main(Datum main_arg)
 		now = GetCurrentTimestamp();
 		launcher_take_requests(now);
 		launcher_take_due(now, &refusals);
-		outcomes = launcher_collect_outcomes(&done);
+		outcomes = launcher_collect_outcomes(&recorded, &done);
 
 		if (outcomes != NIL || refusals != NIL || launcher_extra_due(now) ||
 			(!pairingheap_is_empty(launcher_ready) && launcher_free_slot() >= 0))
@@ -1940,7 +1966,11 @@ beat_launcher_main(Datum main_arg)
 			MemoryContextSwitchTo(launcher_scratch);
 		}
 
-		/* outcomes are durable: free their slots and let pending runs go */
+		/* outcomes are durable: never record them again */
+		foreach(lc, recorded)
+			launcher_slots[lfirst_int(lc)].recorded = true;
+
+		/* free the slots whose workers are gone, and let pending runs go */
 		foreach(lc, done)
 		{
 			int			slotno = lfirst_int(lc);

@@ -75,7 +75,7 @@ typedef struct BeatRunSlot
 } BeatRunSlot;
 
 /* cron.run_job() requests waiting for the launcher. */
-#define BEAT_MAX_RUN_REQUESTS 256
+#define BEAT_MAX_RUN_REQUESTS 8192
 
 typedef struct BeatRunRequest
 {
