@@ -33,6 +33,7 @@
 #include "postmaster/bgworker.h"
 #include "storage/dsm.h"
 #include "storage/ipc.h"
+#include "storage/latch.h"
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
 #include "utils/elog.h"
@@ -137,11 +138,31 @@ executor_before_exit(int code, Datum arg)
 
 /*
  * Mark the run as executing now; false if it was cancelled before it began.
+ * A session started ahead of its slot (the launcher prewarms it) first waits
+ * for the slot's instant, so the command starts on time.
  */
 static bool
 executor_mark_running(BeatRunSlot *slot)
 {
 	Latch	   *latch;
+	TimestampTz scheduled_time = slot->scheduled_time;
+
+	for (;;)
+	{
+		TimestampTz now = GetCurrentTimestamp();
+		long		ms;
+
+		if (scheduled_time == 0 || now >= scheduled_time)
+			break;
+		/* wake no earlier than the instant: round the wait up */
+		ms = (long) ((scheduled_time - now + 999) / 1000);
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 ms, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+		if (slot->cancel_reason != BEAT_CANCEL_NONE)
+			break;
+	}
 
 	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
 	if (slot->cancel_reason != BEAT_CANCEL_NONE)

@@ -83,6 +83,13 @@
 #include "schedule.h"
 #include "shmem.h"
 
+/*
+ * A run's session is started this long before its slot, when a run slot is
+ * free, and waits for the instant: the command then starts on time instead
+ * of a fork, a connection and a commit later.
+ */
+#define BEAT_PREWARM		(200 * 1000)
+
 /* Slots this much late still run; older ones follow misfire_policy. */
 #define BEAT_MISFIRE_GRACE	(60 * USECS_PER_SEC)
 
@@ -190,6 +197,7 @@ static uint64 launcher_generation = 0;
 static char *launcher_loaded_timezone = NULL;
 static TimestampTz launcher_last_purge = 0;
 static List *launcher_extra = NIL;	/* of LauncherExtraRun, in launcher_context */
+static int	launcher_nready = 0;	/* jobs in launcher_ready */
 static int	launcher_overdue_jobs = 0;	/* jobs with their own overdue_after */
 static TimestampTz launcher_last_overdue_check = 0;
 
@@ -292,6 +300,7 @@ launcher_ready_remove(LauncherJob *job)
 	{
 		pairingheap_remove(launcher_ready, &job->ready_node);
 		job->in_ready = false;
+		launcher_nready--;
 	}
 }
 
@@ -312,6 +321,7 @@ launcher_ready_add(LauncherJob *job, TimestampTz due, TimestampTz slot)
 	job->ready_slot = slot;
 	pairingheap_add(launcher_ready, &job->ready_node);
 	job->in_ready = true;
+	launcher_nready++;
 }
 
 /* ----------------------------------------------------------------
@@ -638,6 +648,30 @@ launcher_newest_slot(LauncherJob *job, TimestampTz slot, TimestampTz now)
  * than the grace period under misfire_policy "skip", and slots the overlap
  * policy skips, are appended to *refusals; the others become runs.
  */
+static int launcher_free_slot(void);
+
+/*
+ * May the job's next slot, not due yet, start its session now?  Only when
+ * nothing else could claim the run slot: the job is idle, and more run slots
+ * are free than runs wait for one.
+ */
+static bool launcher_extra_due(TimestampTz now);
+
+static bool
+launcher_can_prewarm(LauncherJob *job, TimestampTz now)
+{
+	int			nfree = 0;
+	int			i;
+
+	if (!beat_launch_active_jobs || job->nrunning > 0 || job->in_ready ||
+		job->pending || launcher_extra_due(now))
+		return false;
+	for (i = 0; i < beat_shared->nslots; i++)
+		if (!launcher_slots[i].in_use)
+			nfree++;
+	return nfree > launcher_nready;
+}
+
 static void
 launcher_take_due(TimestampTz now, List **refusals)
 {
@@ -649,7 +683,15 @@ launcher_take_due(TimestampTz now, List **refusals)
 		TimestampTz slot;
 
 		if (job->next_fire > now)
-			break;
+		{
+			/* not due yet: start its session ahead of the instant, if we may */
+			if (job->next_fire > now + BEAT_PREWARM || !launcher_can_prewarm(job, now))
+				break;
+			slot = job->next_fire;
+			launcher_timer_set(job, beat_next_fire(&job->expr, job->tz, slot));
+			launcher_ready_add(job, slot, slot);
+			continue;
+		}
 
 		slot = launcher_newest_slot(job, job->next_fire, now);
 		launcher_timer_set(job, beat_next_fire(&job->expr, job->tz, slot));
@@ -2017,10 +2059,14 @@ beat_launcher_main(Datum main_arg)
 		{
 			LauncherJob *job = pairingheap_container(LauncherJob, timer_node,
 													 pairingheap_first(launcher_timers));
+			TimestampTz wake = job->next_fire - BEAT_PREWARM;
 
+			/* inside the window already but not prewarmable: wake when due */
+			if (wake <= GetCurrentTimestamp())
+				wake = job->next_fire;
 			sleep_ms = Min(sleep_ms,
 						   TimestampDifferenceMilliseconds(GetCurrentTimestamp(),
-														   job->next_fire));
+														   wake));
 		}
 		pgstat_report_activity(STATE_IDLE, NULL);
 		if (sleep_ms > 0)
