@@ -95,6 +95,7 @@ CREATE TABLE cron.job_run_details (
     attempt integer NOT NULL DEFAULT 1,
     sqlstate text,
     node text,
+    retry_of bigint,
     CONSTRAINT job_run_details_slot_uniq UNIQUE (jobid, scheduled_time, attempt)
 );
 COMMENT ON TABLE cron.job_run_details IS 'run history: one row per run attempt';
@@ -111,6 +112,7 @@ COMMENT ON COLUMN cron.job_run_details.end_time IS 'when the run ended';
 COMMENT ON COLUMN cron.job_run_details.scheduled_time IS 'the slot this run serves; NULL for cron.run_job';
 COMMENT ON COLUMN cron.job_run_details.attempt IS 'attempt number, 1 for the first';
 COMMENT ON COLUMN cron.job_run_details.sqlstate IS 'SQLSTATE of the error of a failed run';
+COMMENT ON COLUMN cron.job_run_details.retry_of IS 'for a retry, the runid of the first attempt; NULL for a first attempt';
 COMMENT ON COLUMN cron.job_run_details.node IS 'where the run was decided and executed: this server as host:port (timeline), or the remote nodename:nodeport';
 
 CREATE INDEX job_run_details_jobid_start_idx

@@ -159,12 +159,12 @@ beat_catalog_load_jobs(MemoryContext cxt, bool with_history)
 int64
 beat_catalog_insert_run(const BeatJobRow *job, int64 runid,
 						TimestampTz scheduled_time, int32 attempt,
-						const char *status, const char *node)
+						const char *status, const char *node, int64 retry_of)
 {
-	Oid			argtypes[9] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
-	TIMESTAMPTZOID, INT4OID, INT8OID, TEXTOID};
-	Datum		values[9];
-	char		nulls[9] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	Oid			argtypes[10] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
+	TIMESTAMPTZOID, INT4OID, INT8OID, TEXTOID, INT8OID};
+	Datum		values[10];
+	char		nulls[10] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
 	int			ret;
 	bool		isnull;
 
@@ -174,12 +174,12 @@ beat_catalog_insert_run(const BeatJobRow *job, int64 runid,
 
 		plan = SPI_prepare("INSERT INTO cron.job_run_details"
 						   " (runid, jobid, database, username, command, status,"
-						   "  scheduled_time, attempt, node)"
+						   "  scheduled_time, attempt, node, retry_of)"
 						   " VALUES (COALESCE($8, pg_catalog.nextval('cron.runid_seq')),"
-						   "  $1, $2, $3, $4, $5, $6, $7, $9)"
+						   "  $1, $2, $3, $4, $5, $6, $7, $9, $10)"
 						   " ON CONFLICT (jobid, scheduled_time, attempt) DO NOTHING"
 						   " RETURNING runid",
-						   9, argtypes);
+						   10, argtypes);
 		if (plan == NULL)
 			elog(ERROR, "could not prepare the run insert: %s",
 				 SPI_result_code_string(SPI_result));
@@ -200,6 +200,9 @@ beat_catalog_insert_run(const BeatJobRow *job, int64 runid,
 	if (runid == 0)
 		nulls[7] = 'n';
 	values[8] = CStringGetTextDatum(node);
+	values[9] = Int64GetDatum(retry_of);
+	if (retry_of == 0)
+		nulls[9] = 'n';
 
 	ret = SPI_execute_plan(catalog_insert_plan, values, nulls, false, 1);
 	if (ret != SPI_OK_INSERT_RETURNING)
@@ -341,18 +344,25 @@ beat_catalog_load_retries(MemoryContext cxt)
 	uint64		i;
 	int			ret;
 
-	ret = SPI_execute("SELECT r.jobid, r.scheduled_time, r.attempt, r.end_time"
+	/*
+	 * Attempts of one run are tied by retry_of (the first attempt's runid),
+	 * which also covers cron.run_job runs, whose scheduled_time is NULL.
+	 * Runs someone stopped on purpose are not retried.
+	 */
+	ret = SPI_execute("SELECT r.jobid, r.scheduled_time, r.attempt, r.end_time,"
+					  "  COALESCE(r.retry_of, r.runid)"
 					  " FROM cron.job_run_details r"
-					  " JOIN cron.job j ON j.jobid OPERATOR(pg_catalog.=) r.jobid"
-					  " WHERE r.status OPERATOR(pg_catalog.=) 'failed'"
-					  "   AND r.scheduled_time IS NOT NULL"
+					  " JOIN cron.job j ON j.jobid = r.jobid"
+					  " WHERE r.status = 'failed'"
 					  "   AND j.active"
-					  "   AND r.attempt OPERATOR(pg_catalog.<=) j.max_retries"
-					  "   AND r.end_time OPERATOR(pg_catalog.>) (pg_catalog.now() OPERATOR(pg_catalog.-) '1 day'::pg_catalog.interval)"
+					  "   AND r.attempt <= j.max_retries"
+					  "   AND r.return_message NOT LIKE 'job run cancelled%'"
+					  "   AND r.end_time > now() - '1 day'::interval"
 					  "   AND NOT EXISTS (SELECT 1 FROM cron.job_run_details n"
-					  "     WHERE n.jobid OPERATOR(pg_catalog.=) r.jobid"
-					  "       AND n.scheduled_time OPERATOR(pg_catalog.=) r.scheduled_time"
-					  "       AND n.attempt OPERATOR(pg_catalog.>) r.attempt)",
+					  "     WHERE n.jobid = r.jobid"
+					  "       AND n.attempt > r.attempt"
+					  "       AND (n.scheduled_time = r.scheduled_time"
+					  "            OR n.retry_of = COALESCE(r.retry_of, r.runid)))",
 					  true, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "could not read pending retries: SPI error %d", ret);
@@ -366,10 +376,12 @@ beat_catalog_load_retries(MemoryContext cxt)
 		Datum		d;
 
 		r->jobid = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
-		r->scheduled_time = DatumGetTimestampTz(SPI_getbinval(tuple, desc, 2, &isnull));
+		d = SPI_getbinval(tuple, desc, 2, &isnull);
+		r->scheduled_time = isnull ? 0 : DatumGetTimestampTz(d);
 		r->attempt = DatumGetInt32(SPI_getbinval(tuple, desc, 3, &isnull));
 		d = SPI_getbinval(tuple, desc, 4, &isnull);
 		r->end_time = isnull ? GetCurrentTimestamp() : DatumGetTimestampTz(d);
+		r->first_runid = DatumGetInt64(SPI_getbinval(tuple, desc, 5, &isnull));
 		{
 			MemoryContext old = MemoryContextSwitchTo(cxt);
 

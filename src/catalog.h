@@ -58,12 +58,13 @@ typedef struct BeatRetryRow
 	TimestampTz scheduled_time;
 	int32		attempt;		/* the failed attempt */
 	TimestampTz end_time;
+	int64		first_runid;	/* runid of the run's first attempt */
 } BeatRetryRow;
 
 extern int64 beat_catalog_insert_run(const BeatJobRow *job, int64 runid,
 									 TimestampTz scheduled_time,
 									 int32 attempt, const char *status,
-									 const char *node);
+									 const char *node, int64 retry_of);
 extern List *beat_catalog_load_retries(MemoryContext cxt);
 extern void beat_catalog_update_run(const BeatRunOutcome *outcome);
 extern uint64 beat_catalog_close_interrupted_runs(const int64 *keep,

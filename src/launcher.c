@@ -148,6 +148,7 @@ typedef struct LauncherSlot
 	TimestampTz terminate_at;	/* when a cancelled run is terminated */
 	bool		on_failure;		/* runs a job's on_failure command */
 	bool		recorded;		/* the final outcome is committed */
+	int64		first_runid;	/* runid of the run's first attempt */
 } LauncherSlot;
 
 /*
@@ -184,6 +185,7 @@ typedef struct LauncherExtraRun
 	int32		attempt;
 	TimestampTz due;			/* not before */
 	char	   *failed_run;		/* on_failure run: the failed run as JSON */
+	int64		retry_of;		/* a retry: runid of the first attempt */
 } LauncherExtraRun;
 
 static MemoryContext launcher_context = NULL;
@@ -546,8 +548,11 @@ launcher_load_jobs(bool at_startup, TimestampTz now)
 
 		job = hash_search(launcher_jobs, &r->jobid, HASH_FIND, &found);
 		if (found)
+		{
 			launcher_add_extra(r->jobid, 0, r->scheduled_time, r->attempt + 1,
 							   r->end_time + launcher_retry_delay(job, r->attempt));
+			((LauncherExtraRun *) llast(launcher_extra))->retry_of = r->first_runid;
+		}
 	}
 
 	PopActiveSnapshot();
@@ -1143,13 +1148,14 @@ launcher_job_is_local(LauncherJob *job)
  */
 static void
 launcher_record_refused(LauncherJob *job, int64 runid, TimestampTz slot,
-						int32 attempt, const char *status, const char *message)
+						int32 attempt, int64 retry_of, const char *status,
+						const char *message)
 {
 	BeatRunOutcome o;
 	TimestampTz now = GetCurrentTimestamp();
 
 	runid = beat_catalog_insert_run(job->row, runid, slot, attempt, status,
-									launcher_node_name(job));
+									launcher_node_name(job), retry_of);
 	if (runid == 0)
 		return;					/* this slot was recorded already */
 	memset(&o, 0, sizeof(o));
@@ -1177,7 +1183,8 @@ launcher_record_refused(LauncherJob *job, int64 runid, TimestampTz slot,
  */
 static LauncherNewRun *
 launcher_record_one(LauncherJob *job, int64 runid, TimestampTz slot_time,
-					int32 attempt, int slotno, const char *failed_run)
+					int32 attempt, int64 retry_of, int slotno,
+					const char *failed_run)
 {
 	Oid			database_oid = InvalidOid;
 	Oid			user_oid = InvalidOid;
@@ -1188,7 +1195,8 @@ launcher_record_one(LauncherJob *job, int64 runid, TimestampTz slot_time,
 	if (!launcher_check_owner(job, !launcher_job_is_local(job),
 							  &database_oid, &user_oid, &reason, &status))
 	{
-		launcher_record_refused(job, runid, slot_time, attempt, status, reason);
+		launcher_record_refused(job, runid, slot_time, attempt, retry_of,
+								status, reason);
 		return NULL;
 	}
 
@@ -1196,7 +1204,8 @@ launcher_record_one(LauncherJob *job, int64 runid, TimestampTz slot_time,
 		runid = 0;				/* on_failure commands are not runs of their own */
 	else if (beat_log_run)
 		runid = beat_catalog_insert_run(job->row, runid, slot_time, attempt,
-										"starting", launcher_node_name(job));
+										"starting", launcher_node_name(job),
+										retry_of);
 	else if (runid == 0)
 	{
 		/* without history there is no runid from the table: take one */
@@ -1212,6 +1221,7 @@ launcher_record_one(LauncherJob *job, int64 runid, TimestampTz slot_time,
 	launcher_slots[slotno].in_use = true;
 	launcher_slots[slotno].jobid = job->jobid;
 	launcher_slots[slotno].runid = runid;
+	launcher_slots[slotno].first_runid = retry_of ? retry_of : runid;
 	job->nrunning++;
 
 	nr = palloc0(sizeof(LauncherNewRun));
@@ -1281,7 +1291,7 @@ launcher_record_new_runs(TimestampTz now)
 			if (strcmp(job->row->overlap_policy, "skip") == 0)
 			{
 				launcher_record_refused(job, er->runid, er->slot, er->attempt,
-										"skipped",
+										er->retry_of, "skipped",
 										"skipped: the previous run of the job was still running (overlap_policy skip)");
 				launcher_extra = foreach_delete_current(launcher_extra, lc);
 				pfree(er);
@@ -1296,8 +1306,8 @@ launcher_record_new_runs(TimestampTz now)
 		if (slotno < 0)
 			break;
 
-		nr = launcher_record_one(job, er->runid, er->slot, er->attempt, slotno,
-								 er->failed_run);
+		nr = launcher_record_one(job, er->runid, er->slot, er->attempt,
+								 er->retry_of, slotno, er->failed_run);
 		if (nr != NULL)
 			newruns = lappend(newruns, nr);
 		launcher_extra = foreach_delete_current(launcher_extra, lc);
@@ -1314,7 +1324,7 @@ launcher_record_new_runs(TimestampTz now)
 			break;				/* cron.max_running_jobs reached */
 
 		launcher_ready_remove(job);
-		nr = launcher_record_one(job, 0, job->ready_slot, 1, slotno, NULL);
+		nr = launcher_record_one(job, 0, job->ready_slot, 1, 0, slotno, NULL);
 		if (nr != NULL)
 			newruns = lappend(newruns, nr);
 	}
@@ -1337,6 +1347,7 @@ launcher_add_extra(int64 jobid, int64 runid, TimestampTz slot, int32 attempt,
 	er->attempt = attempt;
 	er->due = due;
 	er->failed_run = NULL;
+	er->retry_of = 0;
 	launcher_extra = lappend(launcher_extra, er);
 	MemoryContextSwitchTo(oldcontext);
 }
@@ -1376,7 +1387,8 @@ launcher_will_retry(int64 jobid, int32 attempt, BeatCancelReason reason)
 
 static void
 launcher_after_failure(int64 jobid, TimestampTz slot, int32 attempt,
-					   BeatCancelReason reason, TimestampTz now)
+					   int64 first_runid, BeatCancelReason reason,
+					   TimestampTz now)
 {
 	LauncherJob *job;
 	bool		found;
@@ -1386,6 +1398,7 @@ launcher_after_failure(int64 jobid, TimestampTz slot, int32 attempt,
 	job = hash_search(launcher_jobs, &jobid, HASH_FIND, &found);
 	launcher_add_extra(jobid, 0, slot, attempt + 1,
 					   now + launcher_retry_delay(job, attempt));
+	((LauncherExtraRun *) llast(launcher_extra))->retry_of = first_runid;
 }
 
 static void
@@ -1998,7 +2011,8 @@ beat_launcher_main(Datum main_arg)
 			{
 				LauncherRefusal *r = lfirst(lc);
 
-				launcher_record_refused(r->job, 0, r->slot, 1, r->status, r->message);
+				launcher_record_refused(r->job, 0, r->slot, 1, 0, r->status,
+										r->message);
 			}
 			newruns = launcher_record_new_runs(now);
 
@@ -2023,11 +2037,13 @@ beat_launcher_main(Datum main_arg)
 			TimestampTz scheduled_time = slot->scheduled_time;
 			int32		attempt = slot->attempt;
 			bool		on_failure = launcher_slots[slotno].on_failure;
+			int64		first_runid = launcher_slots[slotno].first_runid;
 
 			launcher_release_slot(slotno);
 			launcher_run_ended(jobid, now);
 			if (failed && !on_failure)
-				launcher_after_failure(jobid, scheduled_time, attempt, reason, now);
+				launcher_after_failure(jobid, scheduled_time, attempt,
+									   first_runid, reason, now);
 		}
 
 		/* runs are recorded: start them */

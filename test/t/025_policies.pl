@@ -50,6 +50,20 @@ ok(poll_within($node, 'postgres',
 is(sql("SELECT string_agg(status || attempt, ',' ORDER BY attempt) FROM cron.job_run_details WHERE jobid = $fl"),
 	'failed1,succeeded2', 'retries stop at the first success');
 
+# retries survive a restart, for cron.run_job runs too
+my $mr = sql("SELECT cron.schedule_in_database('manual-retry', '0 0 1 1 *', 'SELECT 1/0', 'postgres', max_retries => 1, retry_delay => '4 seconds')");
+my $mr1 = sql("SELECT cron.run_job($mr)");
+ok(poll_within($node, 'postgres',
+	"SELECT status = 'failed' FROM cron.job_run_details WHERE runid = $mr1", 't', 15),
+	'the first attempt failed');
+$node->restart;
+ok(poll_within($node, 'postgres',
+	"SELECT count(*) = 1 FROM cron.job_run_details WHERE jobid = $mr AND attempt = 2
+	    AND retry_of = $mr1 AND status = 'failed'", 't', 20),
+	'its retry runs after a restart, tied to the first attempt');
+is(sql("SELECT count(*) FROM cron.job_run_details WHERE jobid = $mr"), '2',
+	'and no more than max_retries');
+
 # --- overlap skip: slots while running are recorded skipped
 my $sk = sql("SELECT cron.schedule_in_database('skip', '1 seconds', 'SELECT pg_sleep(2.5)', 'postgres', overlap_policy => 'skip')");
 ok(poll_within($node, 'postgres',
