@@ -37,7 +37,8 @@ server_user() {
 # Run a command as the server user.
 as_server_user() {
 	if [ "$(id -u)" -eq 0 ]; then
-		runuser -u postgres -- env PATH="$PATH" "$@"
+		# from /, so that a clone postgres may not read is not its cwd
+		(cd / && runuser -u postgres -- env PATH="$PATH" "$@")
 	else
 		"$@"
 	fi
