@@ -23,7 +23,10 @@ def ratio(b, c, direction):
     if direction not in ("lower", "higher") or fb is None or fc is None:
         return ""
     if fc == 0:
-        return "" if fb != 0 else "="
+        if fb == 0:
+            return "="
+        better = (fb < fc) if direction == "lower" else (fb > fc)
+        return "inf " + ("better" if better else "WORSE")
     r = fb / fc
     txt = f"{r:.3g}" if r < 1000 else f"{r:.0f}"
     if direction == "lower":
