@@ -101,7 +101,9 @@ $node_a->stop;
 
 # ---- B: pg_beat preloaded, same cron.database_name; the roles and the
 # other databases the jobs name exist before the restore ---------------------
-my $node_b = beat_node('dump_b', extension => 0);
+# B starts paused, so that nothing it runs blurs the comparison with A
+my $node_b = beat_node('dump_b', extension => 0,
+	conf => "cron.launch_active_jobs = off\n");
 $node_b->safe_psql('postgres', 'CREATE ROLE app LOGIN');
 $node_b->safe_psql('postgres', 'CREATE DATABASE otherdb');
 command_ok(
@@ -122,6 +124,10 @@ is($node_b->safe_psql('postgres', $seq_query), "$a_jobid_last|$a_runid_last",
 	'B: both sequences restored');
 is($node_b->safe_psql('postgres', 'SELECT count(*) FROM ticks'), $a_ticks,
 	'B: the table the job writes restored');
+
+# now let B run its jobs
+$node_b->append_conf('postgresql.conf', "cron.launch_active_jobs = on\n");
+$node_b->reload;
 
 # B's launcher picks the restored jobs up: the 1-second job runs there.
 ok( poll_within(
