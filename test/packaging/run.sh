@@ -23,6 +23,8 @@ set -euo pipefail
 PG_MAJOR=15
 PG_BIN=/usr/lib/postgresql/$PG_MAJOR/bin
 SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# run from /: the clone may be a directory the postgres user cannot enter
+cd /
 PKG=postgresql-$PG_MAJOR-pg-beat
 
 say() { printf '\n==> %s\n' "$*"; }
