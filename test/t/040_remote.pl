@@ -163,6 +163,15 @@ SELECT extract(epoch FROM end_time - start_time) FROM cron.job_run_details
  WHERE jobid = $job{silent} AND status = 'failed' ORDER BY runid LIMIT 1});
 ok($silent_secs >= 9 && $silent_secs < 20,
 	"the connect timeout is enforced (the run took $silent_secs s)");
+is( $scheduler->safe_psql(
+		'postgres', qq{
+SELECT count(*) >= 5 AND max(l.start_time - l.scheduled_time) < interval '1 second'
+  FROM cron.job_run_details l,
+       (SELECT start_time AS s, end_time AS e FROM cron.job_run_details
+         WHERE jobid = $job{silent} AND status = 'failed' ORDER BY runid LIMIT 1) w
+ WHERE l.jobid = $job{'local:localhost'} AND l.scheduled_time BETWEEN w.s AND w.e}),
+	't',
+	'while the unreachable node is waited for, other jobs run on time');
 
 # --- local names, whatever the port --------------------------------------------
 for my $local ('localhost', '', 'scheduler.test')
