@@ -13,6 +13,7 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
@@ -43,24 +44,12 @@ beat_catalog_extension_ready(void)
 		OidIsValid(get_relname_relid("job_run_details", nsp));
 }
 
-static char *
-catalog_text(HeapTuple tuple, TupleDesc desc, int col, bool *isnull)
-{
-	Datum		d = SPI_getbinval(tuple, desc, col, isnull);
-
-	return *isnull ? NULL : TextDatumGetCString(d);
-}
+/* The number of columns the job query returns. */
+#define CATALOG_JOB_COLUMNS 19
 
 static int64
-catalog_interval_usecs(HeapTuple tuple, TupleDesc desc, int col)
+catalog_usecs(const Interval *iv)
 {
-	bool		isnull;
-	Datum		d = SPI_getbinval(tuple, desc, col, &isnull);
-	Interval   *iv;
-
-	if (isnull)
-		return 0;
-	iv = DatumGetIntervalP(d);
 	return iv->time + (int64) iv->day * USECS_PER_DAY +
 		(int64) iv->month * DAYS_PER_MONTH * USECS_PER_DAY;
 }
@@ -96,6 +85,9 @@ beat_catalog_load_jobs(MemoryContext cxt, bool with_history)
 	ret = SPI_execute(with_history ? query_history : query_plain, true, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "could not read cron.job: SPI error %d", ret);
+	if (SPI_tuptable->tupdesc->natts != CATALOG_JOB_COLUMNS)
+		elog(ERROR, "the job query returned %d columns, expected %d",
+			 SPI_tuptable->tupdesc->natts, CATALOG_JOB_COLUMNS);
 
 	for (i = 0; i < SPI_processed; i++)
 	{
@@ -103,34 +95,31 @@ beat_catalog_load_jobs(MemoryContext cxt, bool with_history)
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		MemoryContext old = MemoryContextSwitchTo(cxt);
 		BeatJobRow *job = palloc0(sizeof(BeatJobRow));
-		bool		isnull;
-		Datum		d;
+		Datum		v[CATALOG_JOB_COLUMNS];
+		bool		n[CATALOG_JOB_COLUMNS];
 
-		job->jobid = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
-		job->schedule = catalog_text(tuple, desc, 2, &isnull);
-		job->command = catalog_text(tuple, desc, 3, &isnull);
-		job->nodename = catalog_text(tuple, desc, 4, &isnull);
-		d = SPI_getbinval(tuple, desc, 5, &isnull);
-		job->nodeport = isnull ? 0 : DatumGetInt32(d);
-		job->database = catalog_text(tuple, desc, 6, &isnull);
-		job->username = catalog_text(tuple, desc, 7, &isnull);
-		d = SPI_getbinval(tuple, desc, 8, &isnull);
-		job->active = isnull ? false : DatumGetBool(d);
-		job->jobname = catalog_text(tuple, desc, 9, &isnull);
-		job->timezone = catalog_text(tuple, desc, 10, &isnull);
-		job->timeout_usecs = catalog_interval_usecs(tuple, desc, 11);
-		d = SPI_getbinval(tuple, desc, 12, &isnull);
-		job->max_retries = isnull ? 0 : DatumGetInt32(d);
-		job->retry_delay_usecs = catalog_interval_usecs(tuple, desc, 13);
-		job->overlap_policy = catalog_text(tuple, desc, 14, &isnull);
-		job->misfire_policy = catalog_text(tuple, desc, 15, &isnull);
-		job->on_failure = catalog_text(tuple, desc, 16, &isnull);
-		d = SPI_getbinval(tuple, desc, 17, &isnull);
-		job->last_scheduled = isnull ? 0 : DatumGetTimestampTz(d);
-		d = SPI_getbinval(tuple, desc, 18, &isnull);
-		job->userid = isnull ? InvalidOid : DatumGetObjectId(d);
-		d = SPI_getbinval(tuple, desc, 19, &isnull);
-		job->has_overdue_after = isnull ? false : DatumGetBool(d);
+		/* decode the row once, not column by column: 100k jobs add up */
+		heap_deform_tuple(tuple, desc, v, n);
+
+		job->jobid = DatumGetInt64(v[0]);
+		job->schedule = n[1] ? NULL : TextDatumGetCString(v[1]);
+		job->command = n[2] ? NULL : TextDatumGetCString(v[2]);
+		job->nodename = n[3] ? NULL : TextDatumGetCString(v[3]);
+		job->nodeport = n[4] ? 0 : DatumGetInt32(v[4]);
+		job->database = n[5] ? NULL : TextDatumGetCString(v[5]);
+		job->username = n[6] ? NULL : TextDatumGetCString(v[6]);
+		job->active = n[7] ? false : DatumGetBool(v[7]);
+		job->jobname = n[8] ? NULL : TextDatumGetCString(v[8]);
+		job->timezone = n[9] ? NULL : TextDatumGetCString(v[9]);
+		job->timeout_usecs = n[10] ? 0 : catalog_usecs(DatumGetIntervalP(v[10]));
+		job->max_retries = n[11] ? 0 : DatumGetInt32(v[11]);
+		job->retry_delay_usecs = n[12] ? 0 : catalog_usecs(DatumGetIntervalP(v[12]));
+		job->overlap_policy = n[13] ? NULL : TextDatumGetCString(v[13]);
+		job->misfire_policy = n[14] ? NULL : TextDatumGetCString(v[14]);
+		job->on_failure = n[15] ? NULL : TextDatumGetCString(v[15]);
+		job->last_scheduled = n[16] ? 0 : DatumGetTimestampTz(v[16]);
+		job->userid = n[17] ? InvalidOid : DatumGetObjectId(v[17]);
+		job->has_overdue_after = n[18] ? false : DatumGetBool(v[18]);
 
 		/* a NULL here would be a bug in the trigger; never run such a job */
 		if (job->schedule == NULL || job->command == NULL ||
