@@ -91,15 +91,6 @@ api_require(const char *value, const char *what)
 				 errmsg("%s must not be empty", what)));
 }
 
-static int64
-api_interval_usecs(Datum d)
-{
-	Interval   *iv = DatumGetIntervalP(d);
-
-	return iv->time + (int64) iv->day * USECS_PER_DAY +
-		(int64) iv->month * DAYS_PER_MONTH * USECS_PER_DAY;
-}
-
 /*
  * Check the owner of a job being written: exists, may log in, and, when the
  * caller is not a superuser, is the caller.
@@ -242,14 +233,14 @@ cron_job_check(PG_FUNCTION_ARGS)
 	}
 
 	d = api_get(trigdata, newtuple, "timeout", &isnull);
-	if (!isnull && api_interval_usecs(d) <= 0)
+	if (!isnull && beat_interval_usecs(DatumGetIntervalP(d)) <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("timeout must be a positive interval"),
 				 errhint("Use NULL for no limit.")));
 
 	d = api_get(trigdata, newtuple, "overdue_after", &isnull);
-	if (!isnull && api_interval_usecs(d) <= 0)
+	if (!isnull && beat_interval_usecs(DatumGetIntervalP(d)) <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("overdue_after must be a positive interval"),
@@ -262,7 +253,7 @@ cron_job_check(PG_FUNCTION_ARGS)
 				 errmsg("max_retries must be between 0 and 100")));
 
 	d = api_get(trigdata, newtuple, "retry_delay", &isnull);
-	if (isnull || api_interval_usecs(d) <= 0)
+	if (isnull || beat_interval_usecs(DatumGetIntervalP(d)) <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("retry_delay must be a positive interval")));

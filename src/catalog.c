@@ -23,9 +23,30 @@
 #include "utils/timestamp.h"
 
 #include "catalog.h"
+#include "guc.h"
 
 static SPIPlanPtr catalog_insert_plan = NULL;
 static SPIPlanPtr catalog_update_plan = NULL;
+
+/*
+ * A plan prepared on first use and kept for the launcher's lifetime.
+ */
+static SPIPlanPtr
+catalog_kept_plan(SPIPlanPtr *plan, const char *query, int nargs,
+				  Oid *argtypes)
+{
+	if (*plan == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare(query, nargs, argtypes);
+
+		if (p == NULL)
+			elog(ERROR, "could not prepare \"%s\": %s", query,
+				 SPI_result_code_string(SPI_result));
+		SPI_keepplan(p);
+		*plan = p;
+	}
+	return *plan;
+}
 
 /*
  * Is the extension installed in this database, its tables in place?
@@ -46,13 +67,6 @@ beat_catalog_extension_ready(void)
 
 /* The number of columns the job query returns. */
 #define CATALOG_JOB_COLUMNS 19
-
-static int64
-catalog_usecs(const Interval *iv)
-{
-	return iv->time + (int64) iv->day * USECS_PER_DAY +
-		(int64) iv->month * DAYS_PER_MONTH * USECS_PER_DAY;
-}
 
 /*
  * Read every job into a list of BeatJobRow allocated in cxt.  With
@@ -111,9 +125,9 @@ beat_catalog_load_jobs(MemoryContext cxt, bool with_history)
 		job->active = n[7] ? false : DatumGetBool(v[7]);
 		job->jobname = n[8] ? NULL : TextDatumGetCString(v[8]);
 		job->timezone = n[9] ? NULL : TextDatumGetCString(v[9]);
-		job->timeout_usecs = n[10] ? 0 : catalog_usecs(DatumGetIntervalP(v[10]));
+		job->timeout_usecs = n[10] ? 0 : beat_interval_usecs(DatumGetIntervalP(v[10]));
 		job->max_retries = n[11] ? 0 : DatumGetInt32(v[11]);
-		job->retry_delay_usecs = n[12] ? 0 : catalog_usecs(DatumGetIntervalP(v[12]));
+		job->retry_delay_usecs = n[12] ? 0 : beat_interval_usecs(DatumGetIntervalP(v[12]));
 		job->overlap_policy = n[13] ? NULL : TextDatumGetCString(v[13]);
 		job->misfire_policy = n[14] ? NULL : TextDatumGetCString(v[14]);
 		job->on_failure = n[15] ? NULL : TextDatumGetCString(v[15]);
@@ -157,24 +171,14 @@ beat_catalog_insert_run(const BeatJobRow *job, int64 runid,
 	int			ret;
 	bool		isnull;
 
-	if (catalog_insert_plan == NULL)
-	{
-		SPIPlanPtr	plan;
-
-		plan = SPI_prepare("INSERT INTO cron.job_run_details"
-						   " (runid, jobid, database, username, command, status,"
-						   "  scheduled_time, attempt, node, retry_of)"
-						   " VALUES (COALESCE($8, pg_catalog.nextval('cron.runid_seq')),"
-						   "  $1, $2, $3, $4, $5, $6, $7, $9, $10)"
-						   " ON CONFLICT (jobid, scheduled_time, attempt) DO NOTHING"
-						   " RETURNING runid",
-						   10, argtypes);
-		if (plan == NULL)
-			elog(ERROR, "could not prepare the run insert: %s",
-				 SPI_result_code_string(SPI_result));
-		SPI_keepplan(plan);
-		catalog_insert_plan = plan;
-	}
+	catalog_kept_plan(&catalog_insert_plan, "INSERT INTO cron.job_run_details"
+					  " (runid, jobid, database, username, command, status,"
+					  "  scheduled_time, attempt, node, retry_of)"
+					  " VALUES (COALESCE($8, pg_catalog.nextval('cron.runid_seq')),"
+					  "  $1, $2, $3, $4, $5, $6, $7, $9, $10)"
+					  " ON CONFLICT (jobid, scheduled_time, attempt) DO NOTHING"
+					  " RETURNING runid",
+					  10, argtypes);
 
 	values[0] = Int64GetDatum(job->jobid);
 	values[1] = CStringGetTextDatum(job->database);
@@ -215,25 +219,15 @@ beat_catalog_update_run(const BeatRunOutcome *outcome)
 	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
 	int			ret;
 
-	if (catalog_update_plan == NULL)
-	{
-		SPIPlanPtr	plan;
-
-		plan = SPI_prepare("UPDATE cron.job_run_details SET"
-						   " status = $2,"
-						   " return_message = COALESCE($3, return_message),"
-						   " sqlstate = COALESCE($4, sqlstate),"
-						   " job_pid = COALESCE($5, job_pid),"
-						   " start_time = COALESCE($6, start_time),"
-						   " end_time = COALESCE($7, end_time)"
-						   " WHERE runid OPERATOR(pg_catalog.=) $1",
-						   7, argtypes);
-		if (plan == NULL)
-			elog(ERROR, "could not prepare the run update: %s",
-				 SPI_result_code_string(SPI_result));
-		SPI_keepplan(plan);
-		catalog_update_plan = plan;
-	}
+	catalog_kept_plan(&catalog_update_plan, "UPDATE cron.job_run_details SET"
+					  " status = $2,"
+					  " return_message = COALESCE($3, return_message),"
+					  " sqlstate = COALESCE($4, sqlstate),"
+					  " job_pid = COALESCE($5, job_pid),"
+					  " start_time = COALESCE($6, start_time),"
+					  " end_time = COALESCE($7, end_time)"
+					  " WHERE runid OPERATOR(pg_catalog.=) $1",
+					  7, argtypes);
 
 	values[0] = Int64GetDatum(outcome->runid);
 	values[1] = CStringGetTextDatum(outcome->status);
@@ -397,37 +391,27 @@ beat_catalog_update_stats(int64 jobid, const char *status,
 	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
 	int			ret;
 
-	if (plan == NULL)
-	{
-		SPIPlanPtr	p;
-
-		p = SPI_prepare("INSERT INTO cron.job_stats AS s"
-						" (jobid, last_run, last_status, last_duration, last_success,"
-						"  consecutive_failures, total_runs, total_failures, last_lateness,"
-						"  first_run)"
-						" VALUES ($1, $2, $3, $4 - $2,"
-						"  CASE WHEN $3 = 'succeeded' THEN $2 END,"
-						"  CASE WHEN $3 = 'failed' THEN 1 ELSE 0 END, 1,"
-						"  CASE WHEN $3 = 'failed' THEN 1 ELSE 0 END, $2 - $5, $2)"
-						" ON CONFLICT (jobid) DO UPDATE SET"
-						"  last_run = EXCLUDED.last_run,"
-						"  last_status = EXCLUDED.last_status,"
-						"  last_duration = EXCLUDED.last_duration,"
-						"  last_success = COALESCE(EXCLUDED.last_success, s.last_success),"
-						"  consecutive_failures = CASE EXCLUDED.last_status"
-						"    WHEN 'failed' THEN s.consecutive_failures + 1"
-						"    WHEN 'succeeded' THEN 0 ELSE s.consecutive_failures END,"
-						"  total_runs = s.total_runs + 1,"
-						"  total_failures = s.total_failures + EXCLUDED.total_failures,"
-						"  last_lateness = EXCLUDED.last_lateness,"
-						"  overdue_notified = s.overdue_notified AND EXCLUDED.last_status <> 'succeeded'",
-						5, argtypes);
-		if (p == NULL)
-			elog(ERROR, "could not prepare the stats update: %s",
-				 SPI_result_code_string(SPI_result));
-		SPI_keepplan(p);
-		plan = p;
-	}
+	catalog_kept_plan(&plan, "INSERT INTO cron.job_stats AS s"
+					  " (jobid, last_run, last_status, last_duration, last_success,"
+					  "  consecutive_failures, total_runs, total_failures, last_lateness,"
+					  "  first_run)"
+					  " VALUES ($1, $2, $3, $4 - $2,"
+					  "  CASE WHEN $3 = 'succeeded' THEN $2 END,"
+					  "  CASE WHEN $3 = 'failed' THEN 1 ELSE 0 END, 1,"
+					  "  CASE WHEN $3 = 'failed' THEN 1 ELSE 0 END, $2 - $5, $2)"
+					  " ON CONFLICT (jobid) DO UPDATE SET"
+					  "  last_run = EXCLUDED.last_run,"
+					  "  last_status = EXCLUDED.last_status,"
+					  "  last_duration = EXCLUDED.last_duration,"
+					  "  last_success = COALESCE(EXCLUDED.last_success, s.last_success),"
+					  "  consecutive_failures = CASE EXCLUDED.last_status"
+					  "    WHEN 'failed' THEN s.consecutive_failures + 1"
+					  "    WHEN 'succeeded' THEN 0 ELSE s.consecutive_failures END,"
+					  "  total_runs = s.total_runs + 1,"
+					  "  total_failures = s.total_failures + EXCLUDED.total_failures,"
+					  "  last_lateness = EXCLUDED.last_lateness,"
+					  "  overdue_notified = s.overdue_notified AND EXCLUDED.last_status <> 'succeeded'",
+					  5, argtypes);
 
 	values[0] = Int64GetDatum(jobid);
 	values[1] = TimestampTzGetDatum(start_time);

@@ -83,19 +83,29 @@ beat_check_timezone(char **newval, void **extra, GucSource source)
 }
 
 /*
+ * An interval's length in microseconds; months count as 30 days, as in
+ * interval arithmetic on timestamps.
+ */
+int64
+beat_interval_usecs(const Interval *iv)
+{
+	return iv->time + (int64) iv->day * USECS_PER_DAY +
+		(int64) iv->month * DAYS_PER_MONTH * USECS_PER_DAY;
+}
+
+/*
  * Parse an interval setting without catalog access.  Returns false when the
- * text is not an interval; *usecs gets its length in microseconds (months
- * count as 30 days, as in interval arithmetic on timestamps).
+ * text is not an interval; *usecs gets its length.
  */
 static bool
 beat_parse_interval(const char *text, int64 *usecs)
 {
 	Datum		d;
-	Interval   *iv;
+
 	if (text == NULL)
 		return false;
 
-	/* "0" alone means "keep everything" */
+	/* "0" alone means "keep everything" / "disabled" */
 	if (strspn(text, " 0") == strlen(text) && strchr(text, '0') != NULL)
 	{
 		*usecs = 0;
@@ -114,59 +124,80 @@ beat_parse_interval(const char *text, int64 *usecs)
 	}
 	PG_END_TRY();
 
-	iv = DatumGetIntervalP(d);
-	*usecs = iv->time + (int64) iv->day * USECS_PER_DAY +
-		(int64) iv->month * DAYS_PER_MONTH * USECS_PER_DAY;
+	*usecs = beat_interval_usecs(DatumGetIntervalP(d));
 	return true;
 }
+
+/*
+ * Interval settings are parsed once, when set: the check hook hands the
+ * length to the assign hook through *extra, and the launcher reads the
+ * cached value in its loop instead of parsing text each time.
+ */
+static bool
+beat_check_interval_setting(char **newval, void **extra, const char *detail)
+{
+	int64		usecs;
+	int64	   *cached;
+
+	if (!beat_parse_interval(*newval, &usecs) || usecs < 0)
+	{
+		GUC_check_errdetail("%s", detail);
+		return false;
+	}
+	/* GUC frees extra with free(): it must come from malloc() */
+	cached = malloc(sizeof(int64));
+	if (cached == NULL)
+	{
+		GUC_check_errcode(ERRCODE_OUT_OF_MEMORY);
+		GUC_check_errmsg("out of memory");
+		return false;
+	}
+	*cached = usecs;
+	*extra = cached;
+	return true;
+}
+
+static int64 beat_history_retention_us = 0;
+static int64 beat_overdue_after_us = 0;
 
 static bool
 beat_check_history_retention(char **newval, void **extra, GucSource source)
 {
-	int64		usecs;
+	return beat_check_interval_setting(newval, extra,
+									   "cron.history_retention must be a non-negative interval such as \"30 days\", or 0 to keep all history.");
+}
 
-	if (!beat_parse_interval(*newval, &usecs) || usecs < 0)
-	{
-		GUC_check_errdetail("cron.history_retention must be a non-negative interval such as \"30 days\", or 0 to keep all history.");
-		return false;
-	}
-	return true;
+static void
+beat_assign_history_retention(const char *newval, void *extra)
+{
+	beat_history_retention_us = *(int64 *) extra;
 }
 
 static bool
 beat_check_overdue_after(char **newval, void **extra, GucSource source)
 {
-	int64		usecs;
-
-	if (!beat_parse_interval(*newval, &usecs) || usecs < 0)
-	{
-		GUC_check_errdetail("cron.overdue_after must be a non-negative interval such as \"1 day\", or 0 to disable.");
-		return false;
-	}
-	return true;
+	return beat_check_interval_setting(newval, extra,
+									   "cron.overdue_after must be a non-negative interval such as \"1 day\", or 0 to disable.");
 }
 
+static void
+beat_assign_overdue_after(const char *newval, void *extra)
+{
+	beat_overdue_after_us = *(int64 *) extra;
+}
+
+/* The dead man's switch threshold for every job; 0 disables it. */
 int64
 beat_overdue_after_usecs(void)
 {
-	int64		usecs = 0;
-
-	if (!beat_parse_interval(beat_overdue_after, &usecs))
-		return 0;
-	return usecs;
+	return beat_overdue_after_us;
 }
 
-/*
- * Retention in microseconds; 0 keeps everything.
- */
+/* History retention; 0 keeps everything. */
 int64
 beat_history_retention_usecs(void)
 {
-	int64		usecs = 0;
-
-	if (!beat_parse_interval(beat_history_retention, &usecs))
-		return 0;
-	return usecs;
+	return beat_history_retention_us;
 }
 
 /*
@@ -291,7 +322,8 @@ beat_define_settings(void)
 							   "30 days",
 							   PGC_SIGHUP,
 							   0,
-							   beat_check_history_retention, NULL, NULL);
+							   beat_check_history_retention,
+							   beat_assign_history_retention, NULL);
 
 	DefineCustomStringVariable("cron.overdue_after",
 							   "A job whose last success is older than this is overdue; 0 disables.",
@@ -300,7 +332,8 @@ beat_define_settings(void)
 							   "0",
 							   PGC_SIGHUP,
 							   0,
-							   beat_check_overdue_after, NULL, NULL);
+							   beat_check_overdue_after,
+							   beat_assign_overdue_after, NULL);
 
 	/* Internal: which run a job's session is executing. */
 	DefineCustomStringVariable("cron.job_id",

@@ -32,6 +32,7 @@ extern char *beat_failed_run;
 
 extern void beat_define_settings(void);
 extern bool beat_nodename_is_local(const char *nodename);
+extern int64 beat_interval_usecs(const Interval *iv);
 extern int64 beat_history_retention_usecs(void);
 extern int64 beat_overdue_after_usecs(void);
 

@@ -469,14 +469,13 @@ launcher_load_jobs(bool at_startup, TimestampTz now)
 
 	launcher_overdue_jobs = 0;
 	foreach(lc, rows)
-		if (((BeatJobRow *) lfirst(lc))->has_overdue_after)
-			launcher_overdue_jobs++;
-
-	foreach(lc, rows)
 	{
 		BeatJobRow *row = lfirst(lc);
 		bool		found;
 		bool		reschedule;
+
+		if (row->has_overdue_after)
+			launcher_overdue_jobs++;
 
 		job = hash_search(launcher_jobs, &row->jobid, HASH_ENTER, &found);
 		if (!found)

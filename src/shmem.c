@@ -186,8 +186,11 @@ beat_push_requests(void)
 		if (beat_shared->nrequests < BEAT_MAX_RUN_REQUESTS)
 			beat_shared->requests[beat_shared->nrequests++] = *req;
 		else
-			elog(WARNING, "pg_beat: run request queue full, run " INT64_FORMAT " dropped",
-				 req->runid);
+			ereport(WARNING,
+					(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+					 errmsg("pg_beat: run request queue is full, run " INT64_FORMAT " of job " INT64_FORMAT " was dropped",
+							req->runid, req->jobid),
+					 errhint("Call cron.run_job() for fewer jobs in one transaction.")));
 	}
 	LWLockRelease(beat_shared->lock);
 	list_free_deep(beat_pending_requests);
