@@ -18,6 +18,7 @@ OBJS = \
 	src/guc.o \
 	src/launcher.o \
 	src/pg_beat.o \
+	src/pool.o \
 	src/remote.o \
 	src/schedule.o \
 	src/shmem.o

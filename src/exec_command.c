@@ -38,6 +38,9 @@
 
 static bool exec_xact_started = false;
 
+/* parse trees and plans of the command being run; NULL between commands */
+static MemoryContext exec_context = NULL;
+
 static void
 exec_start_xact_command(void)
 {
@@ -86,7 +89,6 @@ char *
 beat_exec_command(const char *query_string)
 {
 	MemoryContext result_context = CurrentMemoryContext;
-	MemoryContext exec_context;
 	char	   *result = pstrdup("");
 	List	   *parsetree_list;
 	ListCell   *parsetree_item;
@@ -197,5 +199,21 @@ beat_exec_command(const char *query_string)
 
 	MemoryContextSwitchTo(result_context);
 	MemoryContextDelete(exec_context);
+	exec_context = NULL;
 	return result;
+}
+
+/*
+ * Forget a command that ended in an error, once the caller has aborted the
+ * transaction: a session that runs another command must start clean.
+ */
+void
+beat_exec_command_cleanup(void)
+{
+	exec_xact_started = false;
+	if (exec_context != NULL)
+	{
+		MemoryContextDelete(exec_context);
+		exec_context = NULL;
+	}
 }

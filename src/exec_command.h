@@ -16,4 +16,6 @@
  */
 extern char *beat_exec_command(const char *query_string);
 
+extern void beat_exec_command_cleanup(void);
+
 #endif							/* PG_BEAT_EXEC_COMMAND_H */

@@ -15,6 +15,12 @@
  * cron.database_name, which may be another database, so the launcher
  * records it.
  *
+ * After a local run the session resets itself (pool.c: DISCARD ALL, role
+ * restored) and, if the reset worked and cron.session_idle_timeout allows,
+ * says so in the slot (reusable) and waits on its latch: the launcher either
+ * hands it the next run of the same (database, role) by filling the slot
+ * again, or asks it to exit (retire).  Remote runs never stay.
+ *
  * A run can end in three ways, and each one leaves a result in the slot:
  *	- success: the last command tag;
  *	- an ERROR (including a cancel): caught here, message and SQLSTATE;
@@ -31,6 +37,7 @@
 #include "miscadmin.h"
 #include "pgstat.h"
 #include "postmaster/bgworker.h"
+#include "postmaster/interrupt.h"
 #include "storage/dsm.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
@@ -45,11 +52,59 @@
 #include "remote.h"
 #include "executor.h"
 #include "guc.h"
+#include "pool.h"
 #include "shmem.h"
+
+/* What the launcher put into the slot for one run. */
+typedef struct ExecutorRun
+{
+	int64		runid;
+	int64		jobid;
+	Oid			database_oid;
+	Oid			user_oid;
+	TimestampTz scheduled_time;
+	dsm_handle	command_handle;
+	bool		remote;
+	int32		nodeport;
+	/* from the DSM segment, in executor_run_context */
+	char	   *command;
+	char	   *failed_run;
+	char	   *remote_host;
+	char	   *remote_dbname;
+	char	   *remote_user;
+} ExecutorRun;
+
+/* The outcome of a run whose session is being reset, not yet reported. */
+typedef struct ExecutorOutcome
+{
+	bool		valid;
+	bool		succeeded;
+	char	   *message;
+	int			sqlerrcode;
+	TimestampTz end_time;
+} ExecutorOutcome;
 
 static BeatRunSlot *executor_slot = NULL;
 static uint32 executor_generation = 0;
 static emit_log_hook_type executor_prev_emit_log_hook = NULL;
+static MemoryContext executor_run_context = NULL;	/* reset at every run */
+static ExecutorOutcome executor_outcome;
+
+/* while resetting the session: its errors are not the run's */
+static bool executor_resetting = false;
+
+/*
+ * Is the slot still this session's current run, and not finished?
+ * Caller holds the lock.
+ */
+static inline bool
+executor_owns_run(void)
+{
+	return executor_slot != NULL &&
+		executor_slot->generation == executor_generation &&
+		(executor_slot->state == BEAT_SLOT_STARTING ||
+		 executor_slot->state == BEAT_SLOT_RUNNING);
+}
 
 /*
  * Copy a message into the slot, cutting it with "..." if it does not fit.
@@ -72,10 +127,13 @@ executor_set_message(const char *message)
 }
 
 /*
- * Mark the slot done and wake the launcher.  Only the first call counts.
+ * Mark the run done and wake the launcher.  Only the first call for a run
+ * counts.  end_time 0 means now; reusable says the session was reset and
+ * waits for the next run.
  */
 static void
-executor_finish(bool succeeded, const char *message, int sqlerrcode)
+executor_finish(bool succeeded, const char *message, int sqlerrcode,
+				TimestampTz end_time, bool reusable)
 {
 	Latch	   *latch = NULL;
 
@@ -83,15 +141,15 @@ executor_finish(bool succeeded, const char *message, int sqlerrcode)
 		return;
 
 	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
-	if (executor_slot->generation == executor_generation &&
-		executor_slot->state != BEAT_SLOT_DONE)
+	if (executor_owns_run())
 	{
 		if (message != NULL)
 			executor_set_message(message);
 		if (sqlerrcode != 0)
 			memcpy(executor_slot->sqlstate, unpack_sql_state(sqlerrcode), 6);
 		executor_slot->succeeded = succeeded;
-		executor_slot->end_time = GetCurrentTimestamp();
+		executor_slot->end_time = end_time ? end_time : GetCurrentTimestamp();
+		executor_slot->reusable = reusable;
 		executor_slot->state = BEAT_SLOT_DONE;
 		latch = beat_shared->launcher_latch;
 	}
@@ -104,7 +162,7 @@ executor_finish(bool succeeded, const char *message, int sqlerrcode)
 /*
  * Catch the message of an error that ends the process (FATAL) before we
  * could catch it ourselves, e.g. during connection.  ERRORs raised while
- * the command runs are caught in beat_run_worker_main and recorded there;
+ * the command runs are caught in executor_run_local and recorded there;
  * they also pass through here, which is harmless as the slot keeps the last
  * message until it is marked done.
  */
@@ -114,9 +172,11 @@ executor_emit_log(ErrorData *edata)
 	if (executor_prev_emit_log_hook)
 		executor_prev_emit_log_hook(edata);
 
-	if (edata->elevel >= ERROR && executor_slot != NULL &&
+	if (edata->elevel >= ERROR && !executor_resetting &&
+		executor_slot != NULL && edata->message != NULL &&
 		executor_slot->generation == executor_generation &&
-		executor_slot->state != BEAT_SLOT_DONE && edata->message != NULL)
+		(executor_slot->state == BEAT_SLOT_STARTING ||
+		 executor_slot->state == BEAT_SLOT_RUNNING))
 	{
 		executor_set_message(edata->message);
 		memcpy(executor_slot->sqlstate, unpack_sql_state(edata->sqlerrcode), 6);
@@ -129,11 +189,70 @@ executor_before_exit(int code, Datum arg)
 	if (executor_slot == NULL)
 		return;
 
+	/* ended while resetting the session: the run itself had finished */
+	if (executor_outcome.valid)
+		executor_finish(executor_outcome.succeeded, executor_outcome.message,
+						executor_outcome.sqlerrcode, executor_outcome.end_time,
+						false);
 	/* the message was captured by executor_emit_log, if there was one */
-	if (executor_slot->message[0] == '\0')
-		executor_finish(false, "job session exited before completing the command", 0);
+	else if (executor_slot->message[0] == '\0')
+		executor_finish(false, "job session exited before completing the command",
+						0, 0, false);
 	else
-		executor_finish(false, NULL, 0);
+		executor_finish(false, NULL, 0, 0, false);
+}
+
+/*
+ * Take the run the launcher put into the slot, if the slot still holds the
+ * one we were started or woken for.  Caller holds the lock.
+ */
+static void
+executor_take_run(BeatRunSlot *slot, ExecutorRun *run)
+{
+	slot->pid = MyProcPid;
+	slot->worker_latch = MyLatch;
+	slot->reusable = false;
+	run->runid = slot->runid;
+	run->jobid = slot->jobid;
+	run->database_oid = slot->database_oid;
+	run->user_oid = slot->user_oid;
+	run->scheduled_time = slot->scheduled_time;
+	run->command_handle = slot->command_handle;
+	run->remote = slot->remote;
+	run->nodeport = slot->nodeport;
+}
+
+/*
+ * Read the command and its companions from the run's DSM segment.  The
+ * launcher keeps the segment until the run is recorded, so it is there.
+ */
+static void
+executor_read_command(ExecutorRun *run)
+{
+	dsm_segment *seg;
+	char	   *src;
+	MemoryContext oldcontext;
+
+	seg = dsm_attach(run->command_handle);
+	if (seg == NULL)
+		ereport(FATAL,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("could not map the command of run " INT64_FORMAT,
+						run->runid)));
+
+	oldcontext = MemoryContextSwitchTo(executor_run_context);
+	src = (char *) dsm_segment_address(seg);
+	run->command = pstrdup(src);
+	src += strlen(src) + 1;
+	run->failed_run = pstrdup(src);
+	src += strlen(src) + 1;
+	run->remote_host = pstrdup(src);
+	src += strlen(src) + 1;
+	run->remote_dbname = pstrdup(src);
+	src += strlen(src) + 1;
+	run->remote_user = pstrdup(src);
+	MemoryContextSwitchTo(oldcontext);
+	dsm_detach(seg);
 }
 
 /*
@@ -169,7 +288,7 @@ executor_mark_running(BeatRunSlot *slot)
 	{
 		LWLockRelease(beat_shared->lock);
 		executor_finish(false, "job run cancelled before it started",
-						ERRCODE_QUERY_CANCELED);
+						ERRCODE_QUERY_CANCELED, 0, false);
 		return false;
 	}
 	slot->start_time = GetCurrentTimestamp();
@@ -185,9 +304,7 @@ executor_mark_running(BeatRunSlot *slot)
  * A run on another server: no local session, libpq does the work.
  */
 static void
-executor_run_remote(BeatRunSlot *slot, int64 jobid, int64 runid,
-					const char *command, const char *host, int32 port,
-					const char *dbname, const char *user)
+executor_run_remote(BeatRunSlot *slot, ExecutorRun *run)
 {
 	BeatRemoteTarget target;
 	char		appname[64];
@@ -195,11 +312,11 @@ executor_run_remote(BeatRunSlot *slot, int64 jobid, int64 runid,
 	char	   *message = NULL;
 	char		sqlstate[6] = "";
 
-	snprintf(appname, sizeof(appname), "pg_beat job " INT64_FORMAT, jobid);
-	target.host = host;
-	target.port = port;
-	target.dbname = dbname;
-	target.user = user;
+	snprintf(appname, sizeof(appname), "pg_beat job " INT64_FORMAT, run->jobid);
+	target.host = run->remote_host;
+	target.port = run->nodeport;
+	target.dbname = run->remote_dbname;
+	target.user = run->remote_user;
 	target.application_name = appname;
 	target.connect_timeout = 10;
 	/* messages go to the launcher's database: ask for its encoding */
@@ -208,18 +325,183 @@ executor_run_remote(BeatRunSlot *slot, int64 jobid, int64 runid,
 	if (beat_log_statement)
 		ereport(LOG,
 				(errmsg("pg_beat: job " INT64_FORMAT " run " INT64_FORMAT " starting on %s:%d: %s",
-						jobid, runid, host, port, command)));
+						run->jobid, run->runid, run->remote_host,
+						run->nodeport, run->command)));
 
 	if (!executor_mark_running(slot))
 		return;
 
-	if (beat_run_remote(&target, command, &tag, &message, sqlstate))
-		executor_finish(true, tag, 0);
+	if (beat_run_remote(&target, run->command, &tag, &message, sqlstate))
+		executor_finish(true, tag, 0, 0, false);
 	else
 		executor_finish(false, message,
 						sqlstate[0] ? MAKE_SQLSTATE(sqlstate[0], sqlstate[1],
 													sqlstate[2], sqlstate[3],
-													sqlstate[4]) : 0);
+													sqlstate[4]) : 0,
+						0, false);
+}
+
+/*
+ * Tell the command which run it is.  Every run sets all of them, so that
+ * nothing of an earlier run in the same session shows through.
+ */
+static void
+executor_set_run_settings(ExecutorRun *run)
+{
+	char		buf[64];
+
+	snprintf(buf, sizeof(buf), INT64_FORMAT, run->jobid);
+	SetConfigOption("cron.job_id", buf, PGC_INTERNAL, PGC_S_OVERRIDE);
+	snprintf(buf, sizeof(buf), INT64_FORMAT, run->runid);
+	SetConfigOption("cron.run_id", buf, PGC_INTERNAL, PGC_S_OVERRIDE);
+	SetConfigOption("cron.scheduled_time",
+					run->scheduled_time != 0 ?
+					timestamptz_to_str(run->scheduled_time) : "",
+					PGC_INTERNAL, PGC_S_OVERRIDE);
+	/* an on_failure command learns which run failed */
+	SetConfigOption("cron.failed_run", run->failed_run, PGC_INTERNAL,
+					PGC_S_OVERRIDE);
+	snprintf(buf, sizeof(buf), "pg_beat job " INT64_FORMAT, run->jobid);
+	SetConfigOption("application_name", buf, PGC_USERSET, PGC_S_SESSION);
+}
+
+/*
+ * Run a local command in this session and report the outcome.  Returns
+ * true if the session was reset and waits for another run.
+ */
+static bool
+executor_run_local(BeatRunSlot *slot, ExecutorRun *run)
+{
+	bool		reusable;
+
+	executor_set_run_settings(run);
+
+	if (beat_log_statement)
+		ereport(LOG,
+				(errmsg("pg_beat: job " INT64_FORMAT " run " INT64_FORMAT " starting: %s",
+						run->jobid, run->runid, run->command)));
+
+	/* start_time is the moment the command starts executing */
+	if (!executor_mark_running(slot))
+		return false;
+
+	pgstat_report_activity(STATE_RUNNING, run->command);
+
+	memset(&executor_outcome, 0, sizeof(executor_outcome));
+	PG_TRY();
+	{
+		char	   *tag = beat_exec_command(run->command);
+
+		executor_outcome.succeeded = true;
+		executor_outcome.message = MemoryContextStrdup(executor_run_context, tag);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(executor_run_context);
+		edata = CopyErrorData();
+		EmitErrorReport();
+		FlushErrorState();
+		AbortOutOfAnyTransaction();
+		beat_exec_command_cleanup();
+		executor_outcome.succeeded = false;
+		executor_outcome.message = edata->message;
+		executor_outcome.sqlerrcode = edata->sqlerrcode;
+	}
+	PG_END_TRY();
+	executor_outcome.end_time = GetCurrentTimestamp();
+	executor_outcome.valid = true;
+	pgstat_report_activity(STATE_IDLE, NULL);
+
+	/*
+	 * Stay for the next run only if pooling is on and nothing this session
+	 * took at connection time has changed since.
+	 */
+	reusable = (beat_session_idle_timeout > 0 &&
+				slot->session_generation ==
+				pg_atomic_read_u64(&beat_shared->pool_generation));
+	if (reusable)
+	{
+		executor_resetting = true;
+		PG_TRY();
+		{
+			beat_session_reset();
+		}
+		PG_CATCH();
+		{
+			EmitErrorReport();
+			FlushErrorState();
+			AbortOutOfAnyTransaction();
+			reusable = false;
+		}
+		PG_END_TRY();
+		executor_resetting = false;
+		SetConfigOption("application_name", "pg_beat idle session",
+						PGC_USERSET, PGC_S_SESSION);
+	}
+
+	executor_finish(executor_outcome.succeeded, executor_outcome.message,
+					executor_outcome.sqlerrcode, executor_outcome.end_time,
+					reusable);
+	executor_outcome.valid = false;
+	return reusable;
+}
+
+/*
+ * Wait, idle, until the launcher hands over another run (true) or asks us
+ * to exit (false).
+ */
+static bool
+executor_wait_for_run(BeatRunSlot *slot, ExecutorRun *run)
+{
+	long		stats_ms = pgstat_report_stat(false);
+
+	for (;;)
+	{
+		int			events = WL_LATCH_SET | WL_EXIT_ON_PM_DEATH;
+		bool		got = false;
+		bool		leave = false;
+
+		if (stats_ms > 0)
+			events |= WL_TIMEOUT;
+		(void) WaitLatch(MyLatch, events, stats_ms, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+
+		/* a cancel that arrives after its run ended is for nobody */
+		QueryCancelPending = false;
+		CHECK_FOR_INTERRUPTS();
+
+		if (ConfigReloadPending)
+		{
+			ConfigReloadPending = false;
+			ProcessConfigFile(PGC_SIGHUP);
+		}
+		if (stats_ms > 0)
+			stats_ms = pgstat_report_stat(false);
+
+		/*
+		 * The launcher hands a run over by filling the slot with our pid in
+		 * it; a slot given to another session is no longer ours.
+		 */
+		LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+		if (slot->retire || slot->state == BEAT_SLOT_FREE ||
+			slot->pid != MyProcPid)
+			leave = true;
+		else if (slot->state == BEAT_SLOT_STARTING &&
+				 slot->generation != executor_generation)
+		{
+			executor_generation = slot->generation;
+			executor_take_run(slot, run);
+			got = true;
+		}
+		LWLockRelease(beat_shared->lock);
+
+		if (leave)
+			return false;
+		if (got)
+			return true;
+	}
 }
 
 void
@@ -227,21 +509,7 @@ beat_run_worker_main(Datum main_arg)
 {
 	int			slotno = DatumGetInt32(main_arg);
 	BeatRunSlot *slot;
-	Oid			database_oid;
-	Oid			user_oid;
-	int64		runid;
-	int64		jobid;
-	TimestampTz scheduled_time;
-	dsm_handle	handle;
-	dsm_segment *seg;
-	char	   *command;
-	char	   *failed_run;
-	char	   *remote_host;
-	char	   *remote_dbname;
-	char	   *remote_user;
-	bool		remote;
-	int32		nodeport;
-	char		buf[64];
+	ExecutorRun run;
 
 	memcpy(&executor_generation, MyBgworkerEntry->bgw_extra, sizeof(uint32));
 
@@ -250,9 +518,11 @@ beat_run_worker_main(Datum main_arg)
 	 * StatementCancelHandler is installed for SIGINT by the postmaster only
 	 * because the worker is registered with
 	 * BGWORKER_BACKEND_DATABASE_CONNECTION, which remote runs keep for that
-	 * reason even though they never connect to a local database.
+	 * reason even though they never connect to a local database.  SIGHUP
+	 * reloads the configuration between runs.
 	 */
 	pqsignal(SIGTERM, die);
+	pqsignal(SIGHUP, SignalHandlerForConfigReload);
 	BackgroundWorkerUnblockSignals();
 
 	if (beat_shared == NULL || slotno < 0 || slotno >= beat_shared->nslots)
@@ -262,9 +532,10 @@ beat_run_worker_main(Datum main_arg)
 	}
 	slot = &beat_shared->slots[slotno];
 
+	memset(&run, 0, sizeof(run));
 	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
 	if (slot->generation != executor_generation ||
-		slot->state != BEAT_SLOT_STARTING)
+		slot->state != BEAT_SLOT_STARTING || slot->pid != 0)
 	{
 		/* the launcher gave up on this run before we got here */
 		elog(LOG, "pg_beat: run slot %d was reused (generation %u, expected %u, state %d)",
@@ -272,98 +543,44 @@ beat_run_worker_main(Datum main_arg)
 		LWLockRelease(beat_shared->lock);
 		proc_exit(0);
 	}
-	slot->pid = MyProcPid;
-	database_oid = slot->database_oid;
-	user_oid = slot->user_oid;
-	runid = slot->runid;
-	jobid = slot->jobid;
-	scheduled_time = slot->scheduled_time;
-	handle = slot->command_handle;
-	remote = slot->remote;
-	nodeport = slot->nodeport;
+	executor_take_run(slot, &run);
+	/* before connecting: a change made while we connect makes us stale */
+	slot->session_generation = pg_atomic_read_u64(&beat_shared->pool_generation);
 	LWLockRelease(beat_shared->lock);
 
 	executor_slot = slot;
 	before_shmem_exit(executor_before_exit, (Datum) 0);
 	executor_prev_emit_log_hook = emit_log_hook;
 	emit_log_hook = executor_emit_log;
+	executor_run_context = AllocSetContextCreate(TopMemoryContext,
+												 "pg_beat run",
+												 ALLOCSET_DEFAULT_SIZES);
 
 	/* the command first: the launcher keeps the segment only for a while */
-	seg = dsm_attach(handle);
-	if (seg == NULL)
-		ereport(FATAL,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("could not map the command of run " INT64_FORMAT, runid)));
-	command = MemoryContextStrdup(TopMemoryContext,
-								  (char *) dsm_segment_address(seg));
-	{
-		char	   *src = (char *) dsm_segment_address(seg) + strlen(command) + 1;
+	executor_read_command(&run);
 
-		failed_run = MemoryContextStrdup(TopMemoryContext, src);
-		src += strlen(src) + 1;
-		remote_host = MemoryContextStrdup(TopMemoryContext, src);
-		src += strlen(src) + 1;
-		remote_dbname = MemoryContextStrdup(TopMemoryContext, src);
-		src += strlen(src) + 1;
-		remote_user = MemoryContextStrdup(TopMemoryContext, src);
-	}
-	dsm_detach(seg);
-
-	if (remote)
+	if (run.remote)
 	{
-		executor_run_remote(slot, jobid, runid, command, remote_host,
-							nodeport, remote_dbname, remote_user);
+		executor_run_remote(slot, &run);
 		proc_exit(0);
 	}
 
-	BackgroundWorkerInitializeConnectionByOid(database_oid, user_oid, 0);
+	BackgroundWorkerInitializeConnectionByOid(run.database_oid, run.user_oid, 0);
 
-	/* tell the command which run it is */
-	snprintf(buf, sizeof(buf), INT64_FORMAT, jobid);
-	SetConfigOption("cron.job_id", buf, PGC_INTERNAL, PGC_S_OVERRIDE);
-	snprintf(buf, sizeof(buf), INT64_FORMAT, runid);
-	SetConfigOption("cron.run_id", buf, PGC_INTERNAL, PGC_S_OVERRIDE);
-	if (scheduled_time != 0)
-		SetConfigOption("cron.scheduled_time",
-						timestamptz_to_str(scheduled_time),
-						PGC_INTERNAL, PGC_S_OVERRIDE);
-	/* an on_failure command learns which run failed */
-	if (failed_run[0] != '\0')
-		SetConfigOption("cron.failed_run", failed_run, PGC_INTERNAL,
-						PGC_S_OVERRIDE);
-	snprintf(buf, sizeof(buf), "pg_beat job " INT64_FORMAT, jobid);
-	SetConfigOption("application_name", buf, PGC_USERSET, PGC_S_SESSION);
-
-	if (beat_log_statement)
-		ereport(LOG,
-				(errmsg("pg_beat: job " INT64_FORMAT " run " INT64_FORMAT " starting: %s",
-						jobid, runid, command)));
-
-	/* start_time is the moment the command starts executing */
-	if (!executor_mark_running(slot))
-		proc_exit(0);
-
-	pgstat_report_activity(STATE_RUNNING, command);
-
-	PG_TRY();
+	while (executor_run_local(slot, &run))
 	{
-		char	   *tag = beat_exec_command(command);
-
-		executor_finish(true, tag, 0);
+		MemoryContextReset(executor_run_context);
+		if (!executor_wait_for_run(slot, &run))
+			break;
+		/* the launcher hands a session only runs of its database and role */
+		if (run.remote || run.database_oid != MyDatabaseId ||
+			run.user_oid != GetAuthenticatedUserId())
+		{
+			executor_finish(false, "job run was handed to a session of another database or role",
+							ERRCODE_INTERNAL_ERROR, 0, false);
+			break;
+		}
+		executor_read_command(&run);
 	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(TopMemoryContext);
-		edata = CopyErrorData();
-		EmitErrorReport();
-		FlushErrorState();
-		AbortOutOfAnyTransaction();
-		executor_finish(false, edata->message, edata->sqlerrcode);
-	}
-	PG_END_TRY();
-
-	pgstat_report_activity(STATE_IDLE, NULL);
 	proc_exit(0);
 }

@@ -29,6 +29,7 @@
 char	   *beat_database_name = NULL;
 char	   *beat_timezone = NULL;
 int			beat_max_running_jobs = 32;
+int			beat_session_idle_timeout = 10000;
 bool		beat_log_run = true;
 bool		beat_log_statement = true;
 int			beat_log_min_messages = WARNING;
@@ -240,6 +241,15 @@ beat_define_settings(void)
 							32, 1, 4096,
 							PGC_POSTMASTER,
 							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("cron.session_idle_timeout",
+							"How long a job session stays connected, idle, for the next run of the same role in the same database.",
+							"Pooled sessions are reset between runs as by DISCARD ALL. 0 closes each session after its run.",
+							&beat_session_idle_timeout,
+							10000, 0, 3600 * 1000,
+							PGC_SIGHUP,
+							GUC_UNIT_MS,
 							NULL, NULL, NULL);
 
 	DefineCustomBoolVariable("cron.log_run",

@@ -13,6 +13,7 @@
 extern char *beat_database_name;
 extern char *beat_timezone;
 extern int	beat_max_running_jobs;
+extern int	beat_session_idle_timeout;
 extern bool beat_log_run;
 extern bool beat_log_statement;
 extern int	beat_log_min_messages;

@@ -135,13 +135,20 @@ typedef struct LauncherJob
 	TimestampTz pending_slot;
 } LauncherJob;
 
-/* What the launcher alone knows of a run slot. */
+/*
+ * What the launcher alone knows of a run slot.  A slot holds a run (in_use),
+ * or a pooled session that waits for one (session), or nothing.
+ */
 typedef struct LauncherSlot
 {
 	bool		in_use;
+	bool		session;		/* no run, but a session waits or exits */
+	bool		retiring;		/* that session was asked to exit */
+	TimestampTz idle_since;		/* when that session finished its run */
 	int64		jobid;
 	int64		runid;
-	BackgroundWorkerHandle *handle; /* NULL for runs adopted after restart */
+	BackgroundWorkerHandle *handle; /* the session's worker; NULL for runs
+									 * and sessions adopted after restart */
 	dsm_segment *command_seg;
 	int64		timeout_usecs;	/* the job's timeout; 0 = none */
 	TimestampTz timeout_at;		/* when the run must be cancelled; 0 = never */
@@ -173,6 +180,7 @@ typedef struct LauncherNewRun
 	TimestampTz scheduled_time;
 	int32		attempt;
 	int			slotno;
+	bool		pooled;			/* the slot's idle session takes the run */
 	const char *failed_run;		/* JSON for an on_failure run, else NULL */
 } LauncherNewRun;
 
@@ -210,6 +218,10 @@ static char *launcher_cancel_message(BeatCancelReason reason,
 static void launcher_add_extra(int64 jobid, int64 runid, TimestampTz slot,
 							   int32 attempt, TimestampTz due);
 static int64 launcher_retry_delay(LauncherJob *job, int32 attempt);
+static bool launcher_session_gone(int slotno);
+static void launcher_after_failure(int64 jobid, TimestampTz slot,
+								   int32 attempt, int64 first_runid,
+								   BeatCancelReason reason, TimestampTz now);
 static void launcher_final_failure(LauncherJob *job, int64 runid,
 								   TimestampTz scheduled_time, int32 attempt,
 								   const BeatRunOutcome *o);
@@ -652,8 +664,6 @@ launcher_newest_slot(LauncherJob *job, TimestampTz slot, TimestampTz now)
  * than the grace period under misfire_policy "skip", and slots the overlap
  * policy skips, are appended to *refusals; the others become runs.
  */
-static int launcher_free_slot(void);
-
 /*
  * May the job's next slot, not due yet, start its session now?  Only when
  * nothing else could claim the run slot: the job is idle, and more run slots
@@ -671,7 +681,7 @@ launcher_can_prewarm(LauncherJob *job, TimestampTz now)
 		job->pending || launcher_extra_due(now))
 		return false;
 	for (i = 0; i < beat_shared->nslots; i++)
-		if (!launcher_slots[i].in_use)
+		if (!launcher_slots[i].in_use && !launcher_slots[i].retiring)
 			nfree++;
 	return nfree > launcher_nready;
 }
@@ -724,19 +734,125 @@ launcher_take_due(TimestampTz now, List **refusals)
  * ----------------------------------------------------------------
  */
 
+/*
+ * Is the slot's worker process gone?
+ */
+static bool
+launcher_session_gone(int slotno)
+{
+	LauncherSlot *ls = &launcher_slots[slotno];
+	BeatRunSlot *slot = &beat_shared->slots[slotno];
+
+	if (ls->handle != NULL)
+	{
+		pid_t		pid;
+		BgwHandleStatus status = GetBackgroundWorkerPid(ls->handle, &pid);
+
+		return status == BGWH_STOPPED || status == BGWH_POSTMASTER_DIED;
+	}
+	return slot->pid == 0 || (kill(slot->pid, 0) != 0 && errno == ESRCH);
+}
+
+/*
+ * Ask the idle session in the slot to exit; the slot is free once it is
+ * gone (launcher_reap_sessions).
+ */
+static void
+launcher_retire_session(int slotno)
+{
+	LauncherSlot *ls = &launcher_slots[slotno];
+	BeatRunSlot *slot = &beat_shared->slots[slotno];
+
+	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+	slot->retire = true;
+	if (slot->worker_latch != NULL)
+		SetLatch(slot->worker_latch);
+	LWLockRelease(beat_shared->lock);
+	ls->retiring = true;
+}
+
+/*
+ * May the idle session in the slot take a run of this database and role?
+ */
+static bool
+launcher_session_fits(int slotno, Oid database_oid, Oid user_oid)
+{
+	LauncherSlot *ls = &launcher_slots[slotno];
+	BeatRunSlot *slot = &beat_shared->slots[slotno];
+
+	return ls->session && !ls->retiring && !launcher_session_gone(slotno) &&
+		slot->state == BEAT_SLOT_IDLE && !slot->retire &&
+		slot->database_oid == database_oid && slot->user_oid == user_oid &&
+		slot->session_generation ==
+		pg_atomic_read_u64(&beat_shared->pool_generation);
+}
+
+/*
+ * Choose the slot for a run of this database and role (InvalidOid for a
+ * remote run): an idle session of the same pair first, so the run needs no
+ * new backend; else an empty slot.  With neither, one idle session of
+ * another pair is asked to exit, unless one is exiting already, and -1 is
+ * returned: the run waits until that slot is free.
+ */
 static int
-launcher_free_slot(void)
+launcher_pick_slot(Oid database_oid, Oid user_oid)
+{
+	int			empty = -1;
+	int			oldest_idle = -1;
+	bool		any_retiring = false;
+	int			i;
+
+	for (i = 0; i < beat_shared->nslots; i++)
+	{
+		LauncherSlot *ls = &launcher_slots[i];
+
+		if (ls->in_use)
+			continue;
+		if (!ls->session)
+		{
+			if (empty < 0)
+				empty = i;
+			continue;
+		}
+		if (ls->retiring)
+		{
+			any_retiring = true;
+			continue;
+		}
+		if (OidIsValid(database_oid) &&
+			launcher_session_fits(i, database_oid, user_oid))
+			return i;
+		if (oldest_idle < 0 ||
+			ls->idle_since < launcher_slots[oldest_idle].idle_since)
+			oldest_idle = i;
+	}
+	if (empty >= 0)
+		return empty;
+	if (oldest_idle >= 0 && !any_retiring)
+		launcher_retire_session(oldest_idle);
+	return -1;
+}
+
+/*
+ * Could a run take a slot now, or soon?  True when some slot holds neither
+ * a run nor an exiting session.
+ */
+static bool
+launcher_slot_open(void)
 {
 	int			i;
 
 	for (i = 0; i < beat_shared->nslots; i++)
-		if (!launcher_slots[i].in_use)
-			return i;
-	return -1;
+		if (!launcher_slots[i].in_use && !launcher_slots[i].retiring)
+			return true;
+	return false;
 }
 
+/*
+ * Empty the slot for good: the session is gone.
+ */
 static void
-launcher_release_slot(int slotno)
+launcher_free_slot(int slotno)
 {
 	LauncherSlot *ls = &launcher_slots[slotno];
 	BeatRunSlot *slot = &beat_shared->slots[slotno];
@@ -752,7 +868,92 @@ launcher_release_slot(int slotno)
 	slot->runid = 0;
 	slot->jobid = 0;
 	slot->pid = 0;
+	slot->worker_latch = NULL;
+	slot->reusable = false;
+	slot->retire = false;
 	LWLockRelease(beat_shared->lock);
+}
+
+/*
+ * The run in the slot is recorded.  Keep its session for the next run if
+ * it offered to stay and is still fit; else empty the slot, or wait for the
+ * session to exit.
+ */
+static void
+launcher_release_slot(int slotno, TimestampTz now)
+{
+	LauncherSlot *ls = &launcher_slots[slotno];
+	BeatRunSlot *slot = &beat_shared->slots[slotno];
+	bool		keep;
+
+	if (launcher_session_gone(slotno))
+	{
+		launcher_free_slot(slotno);
+		return;
+	}
+
+	if (ls->command_seg != NULL)
+		dsm_detach(ls->command_seg);
+	ls->command_seg = NULL;
+	ls->in_use = false;
+	ls->session = true;
+	ls->retiring = false;
+	ls->idle_since = now;
+	ls->jobid = 0;
+	ls->runid = 0;
+
+	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+	keep = slot->reusable && !slot->retire && beat_session_idle_timeout > 0 &&
+		slot->session_generation ==
+		pg_atomic_read_u64(&beat_shared->pool_generation);
+	slot->state = BEAT_SLOT_IDLE;
+	slot->runid = 0;
+	slot->jobid = 0;
+	if (!keep)
+	{
+		slot->retire = true;
+		if (slot->worker_latch != NULL)
+			SetLatch(slot->worker_latch);
+	}
+	LWLockRelease(beat_shared->lock);
+	ls->retiring = !keep;
+}
+
+/*
+ * Look after the slots that hold a session but no run: free those whose
+ * session is gone, retire those idle too long or made stale by a change of
+ * roles or databases.  Returns when the next idle session times out, or
+ * DT_NOEND.
+ */
+static TimestampTz
+launcher_reap_sessions(TimestampTz now)
+{
+	TimestampTz next = DT_NOEND;
+	int64		timeout = (int64) beat_session_idle_timeout * 1000;
+	uint64		pool_generation = pg_atomic_read_u64(&beat_shared->pool_generation);
+	int			i;
+
+	for (i = 0; i < beat_shared->nslots; i++)
+	{
+		LauncherSlot *ls = &launcher_slots[i];
+		BeatRunSlot *slot = &beat_shared->slots[i];
+
+		if (ls->in_use || !ls->session)
+			continue;
+		if (launcher_session_gone(i))
+		{
+			launcher_free_slot(i);
+			continue;
+		}
+		if (ls->retiring)
+			continue;
+		if (timeout <= 0 || ls->idle_since + timeout <= now || slot->retire ||
+			slot->session_generation != pool_generation)
+			launcher_retire_session(i);
+		else
+			next = Min(next, ls->idle_since + timeout);
+	}
+	return next;
 }
 
 /*
@@ -875,27 +1076,45 @@ launcher_collect_outcomes(List **recorded, List **done)
 		}
 
 		/*
-		 * The slot is free only once its worker process is gone: the
-		 * postmaster holds a background worker slot until then, and reusing
-		 * ours earlier would exhaust max_worker_processes under load.
+		 * The slot is free for another run only once its worker process is
+		 * gone, or waits for that run (reusable): the postmaster holds a
+		 * background worker slot until the process exits, and reusing ours
+		 * earlier would exhaust max_worker_processes under load.
 		 */
-		if (state == BEAT_SLOT_DONE)
-		{
-			bool		gone;
-
-			if (ls->handle != NULL)
-			{
-				status = GetBackgroundWorkerPid(ls->handle, &worker_pid);
-				gone = (status == BGWH_STOPPED || status == BGWH_POSTMASTER_DIED);
-			}
-			else
-				gone = (slot->pid == 0 ||
-						(kill(slot->pid, 0) != 0 && errno == ESRCH));
-			if (gone)
-				*done = lappend_int(*done, i);
-		}
+		if (state == BEAT_SLOT_DONE &&
+			(slot->reusable || launcher_session_gone(i)))
+			*done = lappend_int(*done, i);
 	}
 	return outcomes;
+}
+
+/*
+ * Release the slots whose runs are recorded (or whose sessions are gone),
+ * and let what waited on those runs go: the job's pending slot, a retry.
+ */
+static void
+launcher_release_done(List *done, TimestampTz now)
+{
+	ListCell   *lc;
+
+	foreach(lc, done)
+	{
+		int			slotno = lfirst_int(lc);
+		BeatRunSlot *slot = &beat_shared->slots[slotno];
+		int64		jobid = launcher_slots[slotno].jobid;
+		bool		failed = !slot->succeeded;
+		BeatCancelReason reason = slot->cancel_reason;
+		TimestampTz scheduled_time = slot->scheduled_time;
+		int32		attempt = slot->attempt;
+		bool		on_failure = launcher_slots[slotno].on_failure;
+		int64		first_runid = launcher_slots[slotno].first_runid;
+
+		launcher_release_slot(slotno, now);
+		launcher_run_ended(jobid, now);
+		if (failed && !on_failure)
+			launcher_after_failure(jobid, scheduled_time, attempt,
+								   first_runid, reason, now);
+	}
 }
 
 /* ----------------------------------------------------------------
@@ -1177,25 +1396,40 @@ launcher_record_refused(LauncherJob *job, int64 runid, TimestampTz slot,
 }
 
 /*
- * Check and record one run in slot slotno.  Returns the run to start, or
- * NULL when it was refused (and recorded so) or its slot had already run.
+ * Check one run, choose its slot and record it.  Returns the run to start,
+ * or NULL when it was refused (and recorded so), its slot had already run,
+ * or no slot can take it yet (*no_slot: nothing was recorded, try later).
  */
 static LauncherNewRun *
 launcher_record_one(LauncherJob *job, int64 runid, TimestampTz slot_time,
-					int32 attempt, int64 retry_of, int slotno,
-					const char *failed_run)
+					int32 attempt, int64 retry_of, const char *failed_run,
+					bool *no_slot)
 {
 	Oid			database_oid = InvalidOid;
 	Oid			user_oid = InvalidOid;
 	char	   *reason = NULL;
 	const char *status = NULL;
 	LauncherNewRun *nr;
+	bool		remote = !launcher_job_is_local(job);
+	int			slotno;
 
-	if (!launcher_check_owner(job, !launcher_job_is_local(job),
-							  &database_oid, &user_oid, &reason, &status))
+	*no_slot = false;
+	if (!launcher_check_owner(job, remote, &database_oid, &user_oid, &reason,
+							  &status))
 	{
 		launcher_record_refused(job, runid, slot_time, attempt, retry_of,
 								status, reason);
+		return NULL;
+	}
+
+	/*
+	 * A pooled session is chosen by the database and role just checked, so
+	 * it runs exactly as a new session of the owner would.
+	 */
+	slotno = launcher_pick_slot(remote ? InvalidOid : database_oid, user_oid);
+	if (slotno < 0)
+	{
+		*no_slot = true;
 		return NULL;
 	}
 
@@ -1216,14 +1450,18 @@ launcher_record_one(LauncherJob *job, int64 runid, TimestampTz slot_time,
 	if (runid == 0 && failed_run == NULL)
 		return NULL;			/* this slot already ran: never twice */
 
+	nr = palloc0(sizeof(LauncherNewRun));
+	nr->pooled = launcher_slots[slotno].session;
+
 	/* reserve the slot now so that the next run takes another one */
 	launcher_slots[slotno].in_use = true;
+	launcher_slots[slotno].session = false;
+	launcher_slots[slotno].retiring = false;
 	launcher_slots[slotno].jobid = job->jobid;
 	launcher_slots[slotno].runid = runid;
 	launcher_slots[slotno].first_runid = retry_of ? retry_of : runid;
 	job->nrunning++;
 
-	nr = palloc0(sizeof(LauncherNewRun));
 	nr->job = job;
 	nr->runid = runid;
 	nr->database_oid = database_oid;
@@ -1267,7 +1505,7 @@ launcher_record_new_runs(TimestampTz now)
 		LauncherExtraRun *er = lfirst(lc);
 		LauncherJob *job;
 		bool		found;
-		int			slotno;
+		bool		no_slot;
 		LauncherNewRun *nr;
 
 		if (er->due > now)
@@ -1301,12 +1539,13 @@ launcher_record_new_runs(TimestampTz now)
 			continue;			/* queue: waits for the running one */
 		}
 
-		slotno = launcher_free_slot();
-		if (slotno < 0)
+		if (!launcher_slot_open())
 			break;
 
 		nr = launcher_record_one(job, er->runid, er->slot, er->attempt,
-								 er->retry_of, slotno, er->failed_run);
+								 er->retry_of, er->failed_run, &no_slot);
+		if (no_slot)
+			break;
 		if (nr != NULL)
 			newruns = lappend(newruns, nr);
 		launcher_extra = foreach_delete_current(launcher_extra, lc);
@@ -1316,14 +1555,22 @@ launcher_record_new_runs(TimestampTz now)
 	{
 		LauncherJob *job = pairingheap_container(LauncherJob, ready_node,
 												 pairingheap_first(launcher_ready));
-		int			slotno = launcher_free_slot();
+		TimestampTz due = job->ready_due;
+		TimestampTz slot_time = job->ready_slot;
+		bool		no_slot;
 		LauncherNewRun *nr;
 
-		if (slotno < 0)
+		if (!launcher_slot_open())
 			break;				/* cron.max_running_jobs reached */
 
 		launcher_ready_remove(job);
-		nr = launcher_record_one(job, 0, job->ready_slot, 1, 0, slotno, NULL);
+		nr = launcher_record_one(job, 0, slot_time, 1, 0, NULL, &no_slot);
+		if (no_slot)
+		{
+			/* an idle session of another role is making room */
+			launcher_ready_add(job, due, slot_time);
+			break;
+		}
 		if (nr != NULL)
 			newruns = lappend(newruns, nr);
 	}
@@ -1525,6 +1772,7 @@ launcher_start_run(LauncherNewRun *nr)
 	uint32		generation;
 	MemoryContext oldcontext;
 	bool		registered;
+	Latch	   *old_latch = NULL;
 
 	ls->timeout_usecs = nr->job->row->timeout_usecs;
 	ls->timeout_at = 0;
@@ -1563,6 +1811,23 @@ launcher_start_run(LauncherNewRun *nr)
 	}
 
 	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+
+	/*
+	 * The idle session may have been asked to exit since we chose it (a
+	 * change of roles or databases, see pool.c): then a new session takes
+	 * the run, and the old one, no longer the slot's, leaves.
+	 */
+	if (nr->pooled &&
+		(slot->retire || slot->state != BEAT_SLOT_IDLE ||
+		 slot->session_generation !=
+		 pg_atomic_read_u64(&beat_shared->pool_generation)))
+	{
+		old_latch = slot->worker_latch;
+		nr->pooled = false;
+		if (ls->handle != NULL)
+			pfree(ls->handle);
+		ls->handle = NULL;
+	}
 	generation = ++slot->generation;
 	slot->runid = nr->runid;
 	slot->jobid = nr->job->jobid;
@@ -1576,7 +1841,13 @@ launcher_start_run(LauncherNewRun *nr)
 	slot->command_handle = ls->command_seg ?
 		dsm_segment_handle(ls->command_seg) : DSM_HANDLE_INVALID;
 	slot->dispatch_time = GetCurrentTimestamp();
-	slot->pid = 0;
+	if (!nr->pooled)
+	{
+		slot->pid = 0;
+		slot->worker_latch = NULL;
+	}
+	slot->reusable = false;
+	slot->retire = false;
 	slot->start_time = 0;
 	slot->end_time = 0;
 	slot->succeeded = false;
@@ -1586,6 +1857,8 @@ launcher_start_run(LauncherNewRun *nr)
 	slot->message[0] = '\0';
 	slot->state = BEAT_SLOT_STARTING;
 	LWLockRelease(beat_shared->lock);
+	if (old_latch != NULL)
+		SetLatch(old_latch);
 
 	if (ls->command_seg == NULL)
 	{
@@ -1593,9 +1866,24 @@ launcher_start_run(LauncherNewRun *nr)
 		strlcpy(slot->message, "could not allocate shared memory for the command",
 				BEAT_MESSAGE_SIZE);
 		slot->end_time = GetCurrentTimestamp();
+		/* a pooled session never saw the run: it may take the next one */
+		slot->reusable = nr->pooled;
 		slot->state = BEAT_SLOT_DONE;
 		LWLockRelease(beat_shared->lock);
 		SetLatch(MyLatch);
+		return;
+	}
+
+	/* an idle session of the same database and role: hand the run over */
+	if (nr->pooled)
+	{
+		Latch	   *latch;
+
+		LWLockAcquire(beat_shared->lock, LW_SHARED);
+		latch = slot->worker_latch;
+		LWLockRelease(beat_shared->lock);
+		if (latch != NULL)
+			SetLatch(latch);
 		return;
 	}
 
@@ -1658,13 +1946,24 @@ launcher_adopt_slots(void)
 {
 	int			i;
 
-	LWLockAcquire(beat_shared->lock, LW_SHARED);
+	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
 	for (i = 0; i < beat_shared->nslots; i++)
 	{
 		BeatRunSlot *slot = &beat_shared->slots[i];
 
-		if (slot->state == BEAT_SLOT_FREE || launcher_slots[i].in_use)
+		if (slot->state == BEAT_SLOT_FREE || launcher_slots[i].in_use ||
+			launcher_slots[i].session)
 			continue;
+		if (slot->state == BEAT_SLOT_IDLE)
+		{
+			/* an idle session of the old launcher: let it go */
+			launcher_slots[i].session = true;
+			launcher_slots[i].retiring = true;
+			slot->retire = true;
+			if (slot->worker_latch != NULL)
+				SetLatch(slot->worker_latch);
+			continue;
+		}
 		launcher_slots[i].in_use = true;
 		launcher_slots[i].jobid = slot->jobid;
 		launcher_slots[i].runid = slot->runid;
@@ -1904,6 +2203,8 @@ beat_launcher_main(Datum main_arg)
 		ListCell   *lc;
 		uint64		generation;
 		long		sleep_ms;
+		bool		released = false;
+		TimestampTz session_deadline;
 
 		CHECK_FOR_INTERRUPTS();
 
@@ -1956,9 +2257,10 @@ beat_launcher_main(Datum main_arg)
 		launcher_take_requests(now);
 		launcher_take_due(now, &refusals);
 		outcomes = launcher_collect_outcomes(&recorded, &done);
+		session_deadline = launcher_reap_sessions(now);
 
 		if (outcomes != NIL || refusals != NIL || launcher_extra_due(now) ||
-			(!pairingheap_is_empty(launcher_ready) && launcher_free_slot() >= 0))
+			(!pairingheap_is_empty(launcher_ready) && launcher_slot_open()))
 		{
 			SetCurrentStatementStartTimestamp();
 			StartTransactionCommand();
@@ -2013,6 +2315,16 @@ beat_launcher_main(Datum main_arg)
 				launcher_record_refused(r->job, 0, r->slot, 1, 0, r->status,
 										r->message);
 			}
+
+			/*
+			 * Release the slots whose runs ended, so that their sessions take
+			 * the next runs recorded in this same transaction.  Should it
+			 * fail, the launcher restarts and closes the runs it did not
+			 * record as interrupted.
+			 */
+			launcher_release_done(done, now);
+			released = true;
+
 			newruns = launcher_record_new_runs(now);
 
 			PopActiveSnapshot();
@@ -2025,32 +2337,16 @@ beat_launcher_main(Datum main_arg)
 		foreach(lc, recorded)
 			launcher_slots[lfirst_int(lc)].recorded = true;
 
-		/* free the slots whose workers are gone, and let pending runs go */
-		foreach(lc, done)
-		{
-			int			slotno = lfirst_int(lc);
-			BeatRunSlot *slot = &beat_shared->slots[slotno];
-			int64		jobid = launcher_slots[slotno].jobid;
-			bool		failed = !slot->succeeded;
-			BeatCancelReason reason = slot->cancel_reason;
-			TimestampTz scheduled_time = slot->scheduled_time;
-			int32		attempt = slot->attempt;
-			bool		on_failure = launcher_slots[slotno].on_failure;
-			int64		first_runid = launcher_slots[slotno].first_runid;
-
-			launcher_release_slot(slotno);
-			launcher_run_ended(jobid, now);
-			if (failed && !on_failure)
-				launcher_after_failure(jobid, scheduled_time, attempt,
-									   first_runid, reason, now);
-		}
+		if (!released)
+			launcher_release_done(done, now);
 
 		/* runs are recorded: start them */
 		foreach(lc, newruns)
 			launcher_start_run((LauncherNewRun *) lfirst(lc));
 
 		/* a freed slot may let a waiting run go at once */
-		if (done != NIL && !pairingheap_is_empty(launcher_ready))
+		if ((done != NIL || newruns != NIL) &&
+			!pairingheap_is_empty(launcher_ready) && launcher_slot_open())
 			SetLatch(MyLatch);
 
 		launcher_purge_history(now);
@@ -2065,6 +2361,7 @@ beat_launcher_main(Datum main_arg)
 
 			foreach(lc, launcher_extra)
 				deadline = Min(deadline, ((LauncherExtraRun *) lfirst(lc))->due);
+			deadline = Min(deadline, session_deadline);
 			if (deadline != DT_NOEND)
 				sleep_ms = Min(sleep_ms,
 							   TimestampDifferenceMilliseconds(GetCurrentTimestamp(),

@@ -18,6 +18,7 @@
 
 #include "guc.h"
 #include "launcher.h"
+#include "pool.h"
 #include "shmem.h"
 
 PG_MODULE_MAGIC;
@@ -39,5 +40,6 @@ _PG_init(void)
 	beat_define_settings();
 	beat_shmem_init_hooks();
 	beat_register_xact_callbacks();
+	beat_pool_init_hooks();
 	beat_register_launcher();
 }

@@ -22,7 +22,8 @@ typedef enum BeatSlotState
 	BEAT_SLOT_FREE = 0,			/* unused */
 	BEAT_SLOT_STARTING,			/* filled by the launcher, worker not yet in */
 	BEAT_SLOT_RUNNING,			/* the worker is executing the command */
-	BEAT_SLOT_DONE				/* the worker has finished; result is valid */
+	BEAT_SLOT_DONE,				/* the worker has finished; result is valid */
+	BEAT_SLOT_IDLE				/* a pooled session waits for its next run */
 } BeatSlotState;
 
 /* Why the launcher is stopping a run; the history row says so. */
@@ -37,11 +38,16 @@ typedef enum BeatCancelReason
 } BeatCancelReason;
 
 /*
- * One run in flight.  The launcher fills a FREE slot (under the lock), starts
- * a worker for it and frees it after it has recorded the result.  The worker
- * owns the result fields between RUNNING and DONE.  Every field is read and
- * written under BeatShared->lock, except message, which only the worker
- * writes and only the launcher reads after it saw DONE.
+ * One run in flight, and the session that runs it.  The launcher fills a
+ * FREE slot (under the lock), starts a worker for it and, once it has
+ * recorded the result, either frees the slot or, when the worker offered to
+ * stay (reusable), keeps it IDLE: the session stays connected to the same
+ * database as the same role and takes the next run of that pair, which the
+ * launcher hands over by filling the slot again (STARTING, new generation)
+ * and setting the session's latch.  The worker owns the result fields
+ * between RUNNING and DONE.  Every field is read and written under
+ * BeatShared->lock, except message, which only the worker writes and only
+ * the launcher reads after it saw DONE.
  */
 typedef struct BeatRunSlot
 {
@@ -62,6 +68,13 @@ typedef struct BeatRunSlot
 	dsm_handle	command_handle; /* DSM segment: command, failed-run JSON and,
 								 * when remote, host, database, user */
 	TimestampTz dispatch_time;
+
+	/* the session: set by the worker */
+	Latch	   *worker_latch;	/* where the launcher hands over a run */
+	uint64		session_generation; /* pool_generation when it connected */
+	bool		reusable;		/* reset after the run, waits for the next */
+	/* set by the launcher or any backend */
+	bool		retire;			/* an idle session should exit */
 
 	/* set by the worker */
 	pid_t		pid;
@@ -89,6 +102,12 @@ typedef struct BeatShared
 	pid_t		launcher_pid;	/* 0 when no launcher runs */
 	Latch	   *launcher_latch;
 	pg_atomic_uint64 catalog_generation;	/* bumped after each change */
+	/*
+	 * Bumped when what a session took at connection time changes (role and
+	 * database settings, role attributes, databases): pooled sessions older
+	 * than this are not reused.
+	 */
+	pg_atomic_uint64 pool_generation;
 	int			nrequests;		/* used entries of requests */
 	BeatRunRequest requests[BEAT_MAX_RUN_REQUESTS];
 	int			nslots;
