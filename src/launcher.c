@@ -884,6 +884,7 @@ launcher_release_slot(int slotno, TimestampTz now)
 {
 	LauncherSlot *ls = &launcher_slots[slotno];
 	BeatRunSlot *slot = &beat_shared->slots[slotno];
+	BackgroundWorkerHandle *handle;
 	bool		keep;
 
 	if (launcher_session_gone(slotno))
@@ -892,15 +893,14 @@ launcher_release_slot(int slotno, TimestampTz now)
 		return;
 	}
 
+	/* forget the run, keep the session */
+	handle = ls->handle;
 	if (ls->command_seg != NULL)
 		dsm_detach(ls->command_seg);
-	ls->command_seg = NULL;
-	ls->in_use = false;
+	memset(ls, 0, sizeof(LauncherSlot));
+	ls->handle = handle;
 	ls->session = true;
-	ls->retiring = false;
 	ls->idle_since = now;
-	ls->jobid = 0;
-	ls->runid = 0;
 
 	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
 	keep = slot->reusable && !slot->retire && beat_session_idle_timeout > 0 &&
@@ -2322,6 +2322,8 @@ beat_launcher_main(Datum main_arg)
 			 * fail, the launcher restarts and closes the runs it did not
 			 * record as interrupted.
 			 */
+			foreach(lc, recorded)
+				launcher_slots[lfirst_int(lc)].recorded = true;
 			launcher_release_done(done, now);
 			released = true;
 
@@ -2333,12 +2335,16 @@ beat_launcher_main(Datum main_arg)
 			MemoryContextSwitchTo(launcher_scratch);
 		}
 
-		/* outcomes are durable: never record them again */
-		foreach(lc, recorded)
-			launcher_slots[lfirst_int(lc)].recorded = true;
-
+		/*
+		 * Outcomes are durable: never record them again.  (Slots released
+		 * above were marked before their release: they may hold new runs.)
+		 */
 		if (!released)
+		{
+			foreach(lc, recorded)
+				launcher_slots[lfirst_int(lc)].recorded = true;
 			launcher_release_done(done, now);
+		}
 
 		/* runs are recorded: start them */
 		foreach(lc, newruns)
