@@ -90,6 +90,14 @@
  */
 #define BEAT_PREWARM		(200 * 1000)
 
+/*
+ * A run still going this long after its command started is recorded as
+ * 'running'.  Shorter runs go from 'starting' straight to their outcome:
+ * two short transactions per run, each shared with the other runs of the
+ * moment.
+ */
+#define BEAT_RUNNING_AFTER	(100 * 1000)
+
 /* Slots this much late still run; older ones follow misfire_policy. */
 #define BEAT_MISFIRE_GRACE	(60 * USECS_PER_SEC)
 
@@ -989,7 +997,7 @@ launcher_run_ended(int64 jobid, TimestampTz now)
  * are listed in *done, to be freed once the outcomes are committed.
  */
 static List *
-launcher_collect_outcomes(List **recorded, List **done)
+launcher_collect_outcomes(List **recorded, List **done, TimestampTz now)
 {
 	List	   *outcomes = NIL;
 	int			i;
@@ -1035,7 +1043,8 @@ launcher_collect_outcomes(List **recorded, List **done)
 			LWLockRelease(beat_shared->lock);
 		}
 
-		if (state == BEAT_SLOT_RUNNING && !slot->recorded_running)
+		if (state == BEAT_SLOT_RUNNING && !slot->recorded_running &&
+			slot->start_time + BEAT_RUNNING_AFTER <= now)
 		{
 			o = palloc0(sizeof(BeatRunOutcome));
 			o->slotno = -1;
@@ -1193,6 +1202,10 @@ launcher_enforce_deadlines(TimestampTz now)
 
 		if (state == BEAT_SLOT_DONE)
 			continue;
+
+		/* wake to record a long run as 'running' */
+		if (state == BEAT_SLOT_RUNNING && !slot->recorded_running)
+			next = Min(next, start_time + BEAT_RUNNING_AFTER);
 
 		/* the timeout counts from the moment the command started */
 		if (ls->timeout_usecs > 0 && state == BEAT_SLOT_RUNNING &&
@@ -2256,7 +2269,7 @@ beat_launcher_main(Datum main_arg)
 		now = GetCurrentTimestamp();
 		launcher_take_requests(now);
 		launcher_take_due(now, &refusals);
-		outcomes = launcher_collect_outcomes(&recorded, &done);
+		outcomes = launcher_collect_outcomes(&recorded, &done, now);
 		session_deadline = launcher_reap_sessions(now);
 
 		if (outcomes != NIL || refusals != NIL || launcher_extra_due(now) ||
