@@ -21,7 +21,7 @@
 #   BENCH_IDLE_SECONDS=60  idle-cost window
 #   BENCH_LAG_N="1 100 1000"  BENCH_TPUT_N=2000  BENCH_SEC_JOBS=50
 #   BENCH_SEC_WINDOW=20    BENCH_IDLE_JOBS="10000 100000"  BENCH_API_N=10000
-#   BENCH_PICKUP_K=10      BENCH_PICKUP_OFFSETS="3 2 1 0.5 0.25 0.1"
+#   BENCH_PICKUP_K=10      BENCH_PICKUP_OFFSETS="3 2 1 0.5 0.25 0.1 0.05"
 #   BENCH_PARALLEL=1       run the three schedulers at the same time in the
 #                          minute-boundary scenarios (faster, noisier; the
 #                          default with BENCH_QUICK=1)
@@ -59,7 +59,7 @@ IDLE_JOBS="${BENCH_IDLE_JOBS:-10000 100000}"
 IDLE_SECONDS="${BENCH_IDLE_SECONDS:-60}"
 API_N="${BENCH_API_N:-10000}"
 PICKUP_K="${BENCH_PICKUP_K:-10}"
-PICKUP_OFFSETS="${BENCH_PICKUP_OFFSETS:-3 2 1 0.5 0.25 0.1}"
+PICKUP_OFFSETS="${BENCH_PICKUP_OFFSETS:-3 2 1 0.5 0.25 0.1 0.05}"
 PARALLEL="${BENCH_PARALLEL:-0}"
 ONLY="${BENCH_ONLY:-s1 s2 s3 s4 s5 s6}"
 SCHEDS="${BENCH_SCHEDULERS:-beat cron_bgw cron_libpq}"
@@ -889,6 +889,42 @@ late_commit_run() {
 	done
 }
 
+# A job due now: cron.run_job() of an existing job, commit -> start.
+runjob_pickup_run() {
+	local s="$1" k out id c r
+	if [ "$s" != beat ]; then
+		value pkr.p50 "$s" "n/a: no cron.run_job in pg_cron 1.4.2"
+		return
+	fi
+	reset_sched "$s"
+	: >"$WORK/runjob_$s"
+	id="$(psql_to "$s" -c "SELECT cron.schedule('0 0 1 1 *', 'SELECT 1')")"
+	for k in $(seq 1 "$PICKUP_K"); do
+		out="$(psql_to "$s" 2>&1 <<SQL
+BEGIN;
+SELECT cron.run_job($id);
+COMMIT;
+SELECT extract(epoch FROM clock_timestamp());
+SQL
+)"
+		c="$(echo "$out" | tail -n 1)"
+		r="$(echo "$out" | head -n 1)"
+		for _ in $(seq 1 100); do
+			r2="$(psql_to "$s" -c "SELECT extract(epoch FROM start_time) FROM cron.job_run_details WHERE runid = $r AND status IN ('running', 'succeeded', 'failed')")"
+			[ -n "$r2" ] && break
+			sleep 0.05
+		done
+		[ -n "$r2" ] && echo "$c $r2" >>"$WORK/runjob_$s"
+		sleep 0.3
+	done
+	psql_to "$s" -c "DELETE FROM cron.job" >/dev/null
+	[ -s "$WORK/runjob_$s" ] || return 0
+	awk -v s="$s" '{ d[NR] = ($2 - $1) * 1000 }
+		END { n = NR; for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (d[j] < d[i]) { t = d[i]; d[i] = d[j]; d[j] = t }
+			printf "V\tpkr.p50\t%s\t%.1f\n", s, (n % 2) ? d[(n + 1) / 2] : (d[n / 2] + d[n / 2 + 1]) / 2
+			printf "V\tpkr.max\t%s\t%.1f\n", s, d[n] }' "$WORK/runjob_$s" >>"$RESULTS"
+}
+
 scenario_pickup() {
 	section "6. Pickup: from the COMMIT of a new job to its first start"
 	note "commit time = clock_timestamp() right after COMMIT in the same session; pickup = first start_time - commit time; $PICKUP_K jobs each, one at a time."
@@ -901,8 +937,11 @@ scenario_pickup() {
 	figure pk6.p50 "'* * * * * *': commit -> first start, median" "ms" lower
 	figure pk6.max "'* * * * * *': commit -> first start, max" "ms" lower
 	figure pk6.sp50 "'* * * * * *': pg_beat first scheduled_time -> start, median" "ms" -
+	figure pkr.p50 "cron.run_job (due now): commit -> start, median" "ms" lower
+	figure pkr.max "cron.run_job (due now): commit -> start, max" "ms" lower
 	log "scenario 6: pickup"
 	PARALLEL=0 for_each_sched pickup_run
+	PARALLEL=0 for_each_sched runjob_pickup_run
 
 	section "6b. Pickup at a minute boundary: '* * * * *' jobs committed shortly before it"
 	note "One job committed at each offset before the same minute boundary (actual commit offset shown); lag = its first start_time - the boundary, or 'missed' if it did not run at that minute."
