@@ -14,7 +14,9 @@
  * and sets the latch after it commits, see shmem.c), or until one of its
  * runs starts or ends (the workers set the latch too).  Each time it wakes:
  *
- *	1. it reloads the jobs if the catalog generation moved;
+ *	1. it reloads the jobs if the catalog generation moved: only the jobs
+ *	   committed transactions wrote, as shmem.c queues them, or every job
+ *	   when the queue cannot say (launcher_load_jobs);
  *	2. it takes the jobs whose instant has come off the timer heap and
  *	   computes their next instant; a due slot becomes a run waiting in the
  *	   ready heap (ordered by due time), or, while the job's previous run is
@@ -229,6 +231,7 @@ typedef struct LauncherExtraRun
 static MemoryContext launcher_context = NULL;
 static MemoryContext launcher_scratch = NULL;
 static LauncherRows launcher_rows;	/* every job's row */
+static int64 launcher_changed[BEAT_MAX_CHANGED_JOBS];	/* taken from shmem */
 static HTAB *launcher_jobs = NULL;
 static pairingheap *launcher_timers = NULL;
 static pairingheap *launcher_ready = NULL;
@@ -709,35 +712,117 @@ launcher_load_all_jobs(LauncherLoad *load)
 	}
 }
 
+static int
+launcher_jobid_cmp(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
 /*
- * Bring the in-memory jobs in line with cron.job.  at_startup: each job
- * resumes after the newest slot of its history.
+ * Reload the jobs committed transactions changed (launcher_changed, sorted
+ * and without repeats): apply the rows still there, and treat the jobids
+ * with no row as deleted, exactly as a full load would.
+ */
+static void
+launcher_load_changed_jobs(LauncherLoad *load, int nchanged)
+{
+	LauncherJob *job;
+	bool		found;
+	int			i;
+
+	for (i = 0; i < nchanged; i++)
+	{
+		job = hash_search(launcher_jobs, &launcher_changed[i], HASH_FIND,
+						  &found);
+		if (found)
+			job->seen = false;
+	}
+
+	/* a dropped extension asks for a full load; be safe all the same */
+	if (beat_catalog_extension_ready())
+		(void) beat_catalog_scan_jobs(launcher_changed, nchanged, false,
+									  launcher_apply_row, load);
+
+	for (i = 0; i < nchanged; i++)
+	{
+		job = hash_search(launcher_jobs, &launcher_changed[i], HASH_FIND,
+						  &found);
+		if (found && !job->seen)
+			launcher_job_gone(job, load->now);
+	}
+
+	launcher_rows_compact();
+}
+
+/*
+ * Bring the in-memory jobs in line with cron.job.  The caller has read the
+ * catalog generation; the changes are taken only now, so that a change
+ * committed during the load bumps the generation again and is not missed.
+ * Only the jobs committed transactions wrote are read, unless something
+ * asks for every job: the first load (at_startup, which also resumes each
+ * job after the newest slot of its history), an overflowing queue,
+ * TRUNCATE, CREATE or DROP EXTENSION, or a new cron.timezone, which every
+ * job without a zone of its own follows.
  */
 static void
 launcher_load_jobs(bool at_startup, TimestampTz now)
 {
 	LauncherLoad load;
+	bool		full;
+	int			nchanged;
+
+	full = beat_take_catalog_changes(launcher_changed, &nchanged);
 
 	load.at_startup = at_startup;
 	load.timezone_changed = !launcher_same_string(launcher_loaded_timezone,
 												  beat_timezone);
 	load.now = now;
 	load.nrows = 0;
+	if (at_startup || load.timezone_changed || launcher_rows.cxt == NULL)
+		full = true;
+
+	if (!full)
+	{
+		int			i,
+					n = 0;
+
+		/* one job written by several transactions is read once */
+		qsort(launcher_changed, nchanged, sizeof(int64), launcher_jobid_cmp);
+		for (i = 0; i < nchanged; i++)
+			if (n == 0 || launcher_changed[n - 1] != launcher_changed[i])
+				launcher_changed[n++] = launcher_changed[i];
+		nchanged = n;
+
+		/* woken for something else (a run request): nothing to read */
+		if (nchanged == 0)
+			return;
+	}
 
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
 	SPI_connect();
 	PushActiveSnapshot(GetTransactionSnapshot());
 
-	launcher_load_all_jobs(&load);
+	if (full)
+		launcher_load_all_jobs(&load);
+	else
+		launcher_load_changed_jobs(&load, nchanged);
 
 	PopActiveSnapshot();
 	SPI_finish();
 	CommitTransactionCommand();
 
-	ereport(DEBUG1,
-			(errmsg_internal("pg_beat: reloaded all jobs, %d found",
-							 load.nrows)));
+	if (full)
+		ereport(DEBUG1,
+				(errmsg_internal("pg_beat: reloaded all jobs, %d found",
+								 load.nrows)));
+	else
+		ereport(DEBUG1,
+				(errmsg_internal("pg_beat: reloaded %d changed job(s), %d found",
+								 nchanged, load.nrows)));
 
 	if (launcher_loaded_timezone)
 		pfree(launcher_loaded_timezone);
