@@ -191,16 +191,22 @@ CREATE FUNCTION cron.job_changed()
     LANGUAGE C
     AS 'MODULE_PATHNAME', 'cron_job_changed';
 COMMENT ON FUNCTION cron.job_changed()
-    IS 'wakes the pg_beat launcher after a change to cron.job commits';
+    IS 'tells the pg_beat launcher which jobs to reload once a change to cron.job commits';
 
 CREATE TRIGGER job_check
     BEFORE INSERT OR UPDATE ON cron.job
     FOR EACH ROW EXECUTE FUNCTION cron.job_check();
+-- A row trigger, so that the launcher reloads only the jobs a transaction
+-- wrote; TRUNCATE fires no row trigger and makes it reload every job.
 CREATE TRIGGER job_changed
-    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cron.job
+    AFTER INSERT OR UPDATE OR DELETE ON cron.job
+    FOR EACH ROW EXECUTE FUNCTION cron.job_changed();
+CREATE TRIGGER job_truncated
+    AFTER TRUNCATE ON cron.job
     FOR EACH STATEMENT EXECUTE FUNCTION cron.job_changed();
 COMMENT ON TRIGGER job_check ON cron.job IS 'every write obeys the schedule, time zone and ownership rules';
-COMMENT ON TRIGGER job_changed ON cron.job IS 'the launcher reloads the jobs once the change commits';
+COMMENT ON TRIGGER job_changed ON cron.job IS 'the launcher reloads the jobs written once the change commits';
+COMMENT ON TRIGGER job_truncated ON cron.job IS 'the launcher reloads every job once the TRUNCATE commits';
 
 -- Schedules
 CREATE FUNCTION cron.next_runs(schedule text,

@@ -16,8 +16,8 @@
  *	- with cron.enable_superuser_jobs off, no job belongs to a superuser;
  *	- the pg_beat options hold sensible values.
  *
- * cron.job_changed(), the statement trigger, wakes the launcher once the
- * transaction commits.
+ * cron.job_changed(), the row and TRUNCATE trigger, tells the launcher
+ * which jobs to reload once the transaction commits.
  *
  *-------------------------------------------------------------------------
  */
@@ -349,16 +349,42 @@ cron_job_check(PG_FUNCTION_ARGS)
 }
 
 /*
- * cron.job_changed(): AFTER ... FOR EACH STATEMENT trigger on cron.job.
- * Wakes the launcher when the transaction commits.
+ * cron.job_changed(): AFTER INSERT OR UPDATE OR DELETE ... FOR EACH ROW and
+ * AFTER TRUNCATE ... FOR EACH STATEMENT trigger on cron.job.  A row names
+ * the job the launcher must reload when the transaction commits; anything
+ * else (TRUNCATE) makes it reload every job.
  */
 Datum
 cron_job_changed(PG_FUNCTION_ARGS)
 {
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		elog(ERROR, "cron.job_changed() must be called as a trigger");
 
-	beat_wake_launcher_at_commit();
+	if (TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) &&
+		TRIGGER_FIRED_AFTER(trigdata->tg_event))
+	{
+		bool		isnull;
+		Datum		jobid;
+
+		/* the old row of an UPDATE or DELETE, the new row of an INSERT */
+		jobid = api_get(trigdata, trigdata->tg_trigtuple, "jobid", &isnull);
+		if (!isnull)
+			beat_job_changed_at_commit(DatumGetInt64(jobid));
+		if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+		{
+			Datum		newid = api_get(trigdata, trigdata->tg_newtuple,
+										"jobid", &isnull);
+
+			/* cron.job_check() forbids a new jobid; do not rely on it */
+			if (!isnull && DatumGetInt64(newid) != DatumGetInt64(jobid))
+				beat_job_changed_at_commit(DatumGetInt64(newid));
+		}
+	}
+	else
+		beat_wake_launcher_at_commit();
+
 	return PointerGetDatum(NULL);
 }
 

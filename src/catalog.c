@@ -18,8 +18,10 @@
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
 #include "executor/spi.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "catalog.h"
@@ -68,89 +70,161 @@ beat_catalog_extension_ready(void)
 /* The number of columns the job query returns. */
 #define CATALOG_JOB_COLUMNS 19
 
-/*
- * Read every job into a list of BeatJobRow allocated in cxt.  With
- * with_history, also the newest scheduled_time each job has in the history
- * (one index probe per job: done once, when the launcher starts).
- */
-List *
-beat_catalog_load_jobs(MemoryContext cxt, bool with_history)
+/* Rows fetched and decoded at a time: bounds a load's transient memory. */
+#define CATALOG_JOB_BATCH 1000
+
+static uint8
+catalog_overlap_policy(const char *policy)
 {
-	const char *query_plain =
+	/* the trigger admits nothing else; anything odd queues, as the default */
+	if (policy == NULL)
+		return BEAT_OVERLAP_QUEUE;
+	if (strcmp(policy, "skip") == 0)
+		return BEAT_OVERLAP_SKIP;
+	if (strcmp(policy, "allow") == 0)
+		return BEAT_OVERLAP_ALLOW;
+	if (strcmp(policy, "replace") == 0)
+		return BEAT_OVERLAP_REPLACE;
+	return BEAT_OVERLAP_QUEUE;
+}
+
+static uint8
+catalog_misfire_policy(const char *policy)
+{
+	if (policy != NULL && strcmp(policy, "run_once") == 0)
+		return BEAT_MISFIRE_RUN_ONCE;
+	return BEAT_MISFIRE_SKIP;
+}
+
+/*
+ * Read the jobs of cron.job and hand each to callback: every job, or, with
+ * jobids, only those of the njobids given (a jobid with no row is simply not
+ * reported).  With with_history, also the newest scheduled_time each job
+ * has in the history (one index probe per job: done once, when the launcher
+ * starts).  Rows are fetched through a cursor a batch at a time, so reading
+ * a hundred thousand jobs never holds them all in memory at once.  Returns
+ * the number of rows read.
+ */
+uint64
+beat_catalog_scan_jobs(const int64 *jobids, int njobids, bool with_history,
+					   BeatJobRowCallback callback, void *arg)
+{
+	const char *columns =
 		"SELECT j.jobid, j.schedule, j.command, j.nodename, j.nodeport,"
 		" j.database, j.username, j.active, j.jobname, j.timezone,"
 		" j.timeout, j.max_retries, j.retry_delay, j.overlap_policy,"
-		" j.misfire_policy, j.on_failure, NULL::pg_catalog.timestamptz, j.userid,"
+		" j.misfire_policy, j.on_failure, %s, j.userid,"
 		" j.overdue_after IS NOT NULL"
-		" FROM cron.job j";
-	const char *query_history =
-		"SELECT j.jobid, j.schedule, j.command, j.nodename, j.nodeport,"
-		" j.database, j.username, j.active, j.jobname, j.timezone,"
-		" j.timeout, j.max_retries, j.retry_delay, j.overlap_policy,"
-		" j.misfire_policy, j.on_failure,"
-		" (SELECT pg_catalog.max(r.scheduled_time) FROM cron.job_run_details r"
-		"   WHERE r.jobid OPERATOR(pg_catalog.=) j.jobid), j.userid,"
-		" j.overdue_after IS NOT NULL"
-		" FROM cron.job j";
-	List	   *jobs = NIL;
-	uint64		i;
-	int			ret;
+		" FROM cron.job j%s";
+	const char *history =
+		"(SELECT pg_catalog.max(r.scheduled_time) FROM cron.job_run_details r"
+		"  WHERE r.jobid OPERATOR(pg_catalog.=) j.jobid)";
+	char	   *query;
+	Portal		portal;
+	MemoryContext callercxt = CurrentMemoryContext;
+	MemoryContext batchcxt;
+	uint64		nrows = 0;
 
-	ret = SPI_execute(with_history ? query_history : query_plain, true, 0);
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "could not read cron.job: SPI error %d", ret);
-	if (SPI_tuptable->tupdesc->natts != CATALOG_JOB_COLUMNS)
-		elog(ERROR, "the job query returned %d columns, expected %d",
-			 SPI_tuptable->tupdesc->natts, CATALOG_JOB_COLUMNS);
-
-	for (i = 0; i < SPI_processed; i++)
+	query = psprintf(columns,
+					 with_history ? history : "NULL::pg_catalog.timestamptz",
+					 jobids != NULL ?
+					 " WHERE j.jobid OPERATOR(pg_catalog.=) ANY ($1)" : "");
+	if (jobids != NULL)
 	{
-		HeapTuple	tuple = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		MemoryContext old = MemoryContextSwitchTo(cxt);
-		BeatJobRow *job = palloc0(sizeof(BeatJobRow));
-		Datum		v[CATALOG_JOB_COLUMNS];
-		bool		n[CATALOG_JOB_COLUMNS];
+		Oid			argtype = INT8ARRAYOID;
+		Datum	   *elems = palloc(Max(njobids, 1) * sizeof(Datum));
+		Datum		value;
+		int			i;
 
-		/* decode the row once, not column by column: 100k jobs add up */
-		heap_deform_tuple(tuple, desc, v, n);
-
-		job->jobid = DatumGetInt64(v[0]);
-		job->schedule = n[1] ? NULL : TextDatumGetCString(v[1]);
-		job->command = n[2] ? NULL : TextDatumGetCString(v[2]);
-		job->nodename = n[3] ? NULL : TextDatumGetCString(v[3]);
-		job->nodeport = n[4] ? 0 : DatumGetInt32(v[4]);
-		job->database = n[5] ? NULL : TextDatumGetCString(v[5]);
-		job->username = n[6] ? NULL : TextDatumGetCString(v[6]);
-		job->active = n[7] ? false : DatumGetBool(v[7]);
-		job->jobname = n[8] ? NULL : TextDatumGetCString(v[8]);
-		job->timezone = n[9] ? NULL : TextDatumGetCString(v[9]);
-		job->timeout_usecs = n[10] ? 0 : beat_interval_usecs(DatumGetIntervalP(v[10]));
-		job->max_retries = n[11] ? 0 : DatumGetInt32(v[11]);
-		job->retry_delay_usecs = n[12] ? 0 : beat_interval_usecs(DatumGetIntervalP(v[12]));
-		job->overlap_policy = n[13] ? NULL : TextDatumGetCString(v[13]);
-		job->misfire_policy = n[14] ? NULL : TextDatumGetCString(v[14]);
-		job->on_failure = n[15] ? NULL : TextDatumGetCString(v[15]);
-		job->last_scheduled = n[16] ? 0 : DatumGetTimestampTz(v[16]);
-		job->userid = n[17] ? InvalidOid : DatumGetObjectId(v[17]);
-		job->has_overdue_after = n[18] ? false : DatumGetBool(v[18]);
-
-		/* a NULL here would be a bug in the trigger; never run such a job */
-		if (job->schedule == NULL || job->command == NULL ||
-			job->database == NULL || job->username == NULL)
-			job->active = false;
-		if (job->overlap_policy == NULL)
-			job->overlap_policy = pstrdup("queue");
-		if (job->misfire_policy == NULL)
-			job->misfire_policy = pstrdup("skip");
-		if (job->nodename == NULL)
-			job->nodename = pstrdup("localhost");
-
-		jobs = lappend(jobs, job);
-		MemoryContextSwitchTo(old);
+		for (i = 0; i < njobids; i++)
+			elems[i] = Int64GetDatum(jobids[i]);
+		value = PointerGetDatum(construct_array(elems, njobids, INT8OID,
+												sizeof(int64), FLOAT8PASSBYVAL,
+												TYPALIGN_DOUBLE));
+		portal = SPI_cursor_open_with_args(NULL, query, 1, &argtype, &value,
+										   NULL, true, 0);
 	}
+	else
+		portal = SPI_cursor_open_with_args(NULL, query, 0, NULL, NULL, NULL,
+										   true, 0);
 
-	return jobs;
+	batchcxt = AllocSetContextCreate(callercxt, "pg_beat job batch",
+									 ALLOCSET_DEFAULT_SIZES);
+	for (;;)
+	{
+		SPITupleTable *tuptable;
+		uint64		nfetched;
+		TupleDesc	desc;
+		uint64		i;
+
+		SPI_cursor_fetch(portal, true, CATALOG_JOB_BATCH);
+		if (SPI_processed == 0)
+			break;
+		/* the callback must not, but could, run SPI itself */
+		tuptable = SPI_tuptable;
+		nfetched = SPI_processed;
+		desc = tuptable->tupdesc;
+		if (desc->natts != CATALOG_JOB_COLUMNS)
+			elog(ERROR, "the job query returned %d columns, expected %d",
+				 desc->natts, CATALOG_JOB_COLUMNS);
+
+		for (i = 0; i < nfetched; i++)
+		{
+			BeatJobRow	job;
+			TimestampTz last_scheduled;
+			Datum		v[CATALOG_JOB_COLUMNS];
+			bool		n[CATALOG_JOB_COLUMNS];
+			char	   *overlap;
+			char	   *misfire;
+
+			MemoryContextSwitchTo(batchcxt);
+			memset(&job, 0, sizeof(job));
+
+			/* decode the row once, not column by column: 100k jobs add up */
+			heap_deform_tuple(tuptable->vals[i], desc, v, n);
+
+			job.jobid = DatumGetInt64(v[0]);
+			job.schedule = n[1] ? NULL : TextDatumGetCString(v[1]);
+			job.command = n[2] ? NULL : TextDatumGetCString(v[2]);
+			job.nodename = n[3] ? NULL : TextDatumGetCString(v[3]);
+			job.nodeport = n[4] ? 0 : DatumGetInt32(v[4]);
+			job.database = n[5] ? NULL : TextDatumGetCString(v[5]);
+			job.username = n[6] ? NULL : TextDatumGetCString(v[6]);
+			job.active = n[7] ? false : DatumGetBool(v[7]);
+			job.jobname = n[8] ? NULL : TextDatumGetCString(v[8]);
+			job.timezone = n[9] ? NULL : TextDatumGetCString(v[9]);
+			job.timeout_usecs = n[10] ? 0 : beat_interval_usecs(DatumGetIntervalP(v[10]));
+			job.max_retries = n[11] ? 0 : DatumGetInt32(v[11]);
+			job.retry_delay_usecs = n[12] ? 0 : beat_interval_usecs(DatumGetIntervalP(v[12]));
+			overlap = n[13] ? NULL : TextDatumGetCString(v[13]);
+			misfire = n[14] ? NULL : TextDatumGetCString(v[14]);
+			job.on_failure = n[15] ? NULL : TextDatumGetCString(v[15]);
+			last_scheduled = n[16] ? 0 : DatumGetTimestampTz(v[16]);
+			job.userid = n[17] ? InvalidOid : DatumGetObjectId(v[17]);
+			job.has_overdue_after = n[18] ? false : DatumGetBool(v[18]);
+
+			job.overlap_policy = catalog_overlap_policy(overlap);
+			job.misfire_policy = catalog_misfire_policy(misfire);
+
+			/* a NULL here would be a bug in the trigger; never run such a job */
+			if (job.schedule == NULL || job.command == NULL ||
+				job.database == NULL || job.username == NULL)
+				job.active = false;
+			if (job.nodename == NULL)
+				job.nodename = "localhost";
+
+			MemoryContextSwitchTo(callercxt);
+			callback(&job, last_scheduled, arg);
+			nrows++;
+		}
+		MemoryContextReset(batchcxt);
+		SPI_freetuptable(tuptable);
+	}
+	SPI_cursor_close(portal);
+	MemoryContextDelete(batchcxt);
+	pfree(query);
+
+	return nrows;
 }
 
 /*

@@ -11,29 +11,57 @@
 #include "datatype/timestamp.h"
 #include "nodes/pg_list.h"
 
-/* One row of cron.job, as the launcher needs it. */
+/* cron.job.overlap_policy: what a slot does while a run of the job goes */
+typedef enum BeatOverlapPolicy
+{
+	BEAT_OVERLAP_QUEUE = 0,		/* one pending run, after the current one */
+	BEAT_OVERLAP_SKIP,			/* record the slot as skipped */
+	BEAT_OVERLAP_ALLOW,			/* run alongside */
+	BEAT_OVERLAP_REPLACE		/* cancel the current run, then run */
+} BeatOverlapPolicy;
+
+/* cron.job.misfire_policy: what slots missed while pg_beat was down do */
+typedef enum BeatMisfirePolicy
+{
+	BEAT_MISFIRE_SKIP = 0,		/* one skipped row */
+	BEAT_MISFIRE_RUN_ONCE		/* one run, for the newest missed slot */
+} BeatMisfirePolicy;
+
+/*
+ * One row of cron.job, as the launcher needs it.  The launcher keeps one per
+ * job, with all its strings packed after it in one allocation, so the
+ * fields are ordered to leave no padding, and the policies are small codes.
+ */
 typedef struct BeatJobRow
 {
 	int64		jobid;
+	int64		timeout_usecs;	/* 0 = no limit */
+	int64		retry_delay_usecs;
 	char	   *schedule;
 	char	   *command;
 	char	   *nodename;
-	int32		nodeport;
 	char	   *database;
 	char	   *username;
-	bool		active;
 	char	   *jobname;		/* NULL if none */
 	char	   *timezone;		/* NULL = cron.timezone */
-	int64		timeout_usecs;	/* 0 = no limit */
-	int32		max_retries;
-	int64		retry_delay_usecs;
-	char	   *overlap_policy;
-	char	   *misfire_policy;
 	char	   *on_failure;		/* NULL if none */
-	TimestampTz last_scheduled; /* newest scheduled_time in the history, or 0 */
+	int32		nodeport;
+	int32		max_retries;
 	Oid			userid;			/* the owner's OID when the job was written */
+	uint8		overlap_policy; /* a BeatOverlapPolicy */
+	uint8		misfire_policy; /* a BeatMisfirePolicy */
+	bool		active;
 	bool		has_overdue_after;	/* overdue_after is set */
 } BeatJobRow;
+
+/*
+ * Called by beat_catalog_scan_jobs() for each job read, in the caller's
+ * memory context.  The row and its strings live only until it returns.
+ * last_scheduled is the newest scheduled_time in the job's history (0 if
+ * none, or when the scan did not look).
+ */
+typedef void (*BeatJobRowCallback) (const BeatJobRow *row,
+									TimestampTz last_scheduled, void *arg);
 
 /* What a finished (or refused) run wrote. */
 typedef struct BeatRunOutcome
@@ -50,7 +78,9 @@ typedef struct BeatRunOutcome
 
 /* All of these must be called inside a transaction, with SPI connected. */
 extern bool beat_catalog_extension_ready(void);
-extern List *beat_catalog_load_jobs(MemoryContext cxt, bool with_history);
+extern uint64 beat_catalog_scan_jobs(const int64 *jobids, int njobids,
+									 bool with_history,
+									 BeatJobRowCallback callback, void *arg);
 /* A failed attempt whose retry is still due. */
 typedef struct BeatRetryRow
 {

@@ -14,7 +14,9 @@
  * and sets the latch after it commits, see shmem.c), or until one of its
  * runs starts or ends (the workers set the latch too).  Each time it wakes:
  *
- *	1. it reloads the jobs if the catalog generation moved;
+ *	1. it reloads the jobs if the catalog generation moved: only the jobs
+ *	   committed transactions wrote, as shmem.c queues them, or every job
+ *	   when the queue cannot say (launcher_load_jobs);
  *	2. it takes the jobs whose instant has come off the timer heap and
  *	   computes their next instant; a due slot becomes a run waiting in the
  *	   ready heap (ordered by due time), or, while the job's previous run is
@@ -118,30 +120,68 @@
 /* Longest sleep: the launcher re-checks settings and retention this often. */
 #define BEAT_MAX_SLEEP_MS	60000
 
-/* A job, as the launcher keeps it between catalog loads. */
+/*
+ * A job, as the launcher keeps it between catalog loads.  A hundred thousand
+ * of these live in the hash table, so the fields are ordered to leave no
+ * padding: pointers and timestamps, then the heap nodes and the parsed
+ * schedule, then the small fields together.
+ */
 typedef struct LauncherJob
 {
-	int64		jobid;			/* hash key */
-	BeatJobRow *row;			/* in launcher_rows_context */
+	int64		jobid;			/* hash key; must come first */
+	BeatJobRow *row;			/* packed, in launcher_rows */
+	pg_tz	   *tz;
+	TimestampTz next_fire;		/* next slot; DT_NOEND when none */
+	TimestampTz ready_due;		/* when it fell due: orders the ready heap */
+	TimestampTz ready_slot;		/* scheduled_time it will be recorded with */
+	TimestampTz pending_slot;
+	pairingheap_node timer_node;
+	pairingheap_node ready_node;
+	CronExpr	expr;
+	int			nrunning;
 	bool		seen;			/* present in the latest catalog load */
 	bool		deleted;		/* gone from the catalog, runs still going */
 	bool		schedulable;	/* schedule parsed and zone known */
-	CronExpr	expr;
-	pg_tz	   *tz;
-
-	TimestampTz next_fire;		/* next slot; DT_NOEND when none */
 	bool		in_timers;
-	pairingheap_node timer_node;
-
 	bool		in_ready;		/* a run waits for a free slot */
-	pairingheap_node ready_node;
-	TimestampTz ready_due;		/* when it fell due: orders the ready heap */
-	TimestampTz ready_slot;		/* scheduled_time it will be recorded with */
-
-	int			nrunning;
 	bool		pending;		/* a slot fell due while a run was going */
-	TimestampTz pending_slot;
 } LauncherJob;
+
+/*
+ * The jobs' rows.  Each row and all its strings are packed into one
+ * exactly-sized piece of a large block: no chunk header per string and no
+ * rounding up to a power of two, which with short strings more than doubled
+ * a job's size.  A load keeps a job's packed row when the row did not
+ * change, so reloading every job costs no memory.  A row that is replaced
+ * or forgotten stays behind as garbage, counted in 'dead'; once the garbage
+ * outweighs the rows in use, the rows are copied into fresh blocks and the
+ * old ones freed, so reloads neither leak nor fragment.
+ */
+typedef struct LauncherRows
+{
+	MemoryContext cxt;			/* owns the blocks */
+	char	   *next;			/* free space in the newest block */
+	Size		left;			/* bytes free at next */
+	Size		live;			/* bytes of rows in use */
+	Size		dead;			/* bytes of rows replaced or forgotten */
+} LauncherRows;
+
+#define LAUNCHER_ROWS_BLOCK (64 * 1024)
+
+/* The string fields of BeatJobRow, which launcher_pack_row copies. */
+static const size_t launcher_row_strings[] = {
+	offsetof(BeatJobRow, schedule),
+	offsetof(BeatJobRow, command),
+	offsetof(BeatJobRow, nodename),
+	offsetof(BeatJobRow, database),
+	offsetof(BeatJobRow, username),
+	offsetof(BeatJobRow, jobname),
+	offsetof(BeatJobRow, timezone),
+	offsetof(BeatJobRow, on_failure),
+};
+
+#define LAUNCHER_ROW_STRING(row, i) \
+	(*(char **) ((char *) (row) + launcher_row_strings[i]))
 
 /*
  * What the launcher alone knows of a run slot.  A slot holds a run (in_use),
@@ -206,7 +246,8 @@ typedef struct LauncherExtraRun
 
 static MemoryContext launcher_context = NULL;
 static MemoryContext launcher_scratch = NULL;
-static MemoryContext launcher_rows_context = NULL;	/* rows of the last load */
+static LauncherRows launcher_rows;	/* every job's row */
+static int64 launcher_changed[BEAT_MAX_CHANGED_JOBS];	/* taken from shmem */
 static HTAB *launcher_jobs = NULL;
 static pairingheap *launcher_timers = NULL;
 static pairingheap *launcher_ready = NULL;
@@ -405,6 +446,128 @@ launcher_first_fire(LauncherJob *job, TimestampTz from)
 	return beat_next_fire(&job->expr, job->tz, from);
 }
 
+/* Bytes a packed copy of row takes: the struct, then its strings. */
+static Size
+launcher_row_size(const BeatJobRow *row)
+{
+	Size		size = MAXALIGN(sizeof(BeatJobRow));
+	int			i;
+
+	for (i = 0; i < lengthof(launcher_row_strings); i++)
+	{
+		const char *str = LAUNCHER_ROW_STRING(row, i);
+
+		if (str != NULL)
+			size += strlen(str) + 1;
+	}
+	return MAXALIGN(size);
+}
+
+static void
+launcher_rows_start(LauncherRows *rows)
+{
+	rows->cxt = AllocSetContextCreate(launcher_context, "pg_beat job rows",
+									  ALLOCSET_SMALL_SIZES);
+	rows->next = NULL;
+	rows->left = 0;
+	rows->live = 0;
+	rows->dead = 0;
+}
+
+/* A copy of row, strings and all, in launcher_rows. */
+static BeatJobRow *
+launcher_pack_row(const BeatJobRow *row)
+{
+	Size		size = launcher_row_size(row);
+	BeatJobRow *copy;
+	char	   *p;
+	int			i;
+
+	if (size > launcher_rows.left)
+	{
+		/* the tail of the previous block, less than a row, is lost */
+		Size		blocksize = Max(LAUNCHER_ROWS_BLOCK, size);
+
+		launcher_rows.next = MemoryContextAlloc(launcher_rows.cxt, blocksize);
+		launcher_rows.left = blocksize;
+	}
+	copy = (BeatJobRow *) launcher_rows.next;
+	launcher_rows.next += size;
+	launcher_rows.left -= size;
+	launcher_rows.live += size;
+
+	memcpy(copy, row, sizeof(BeatJobRow));
+	p = (char *) copy + MAXALIGN(sizeof(BeatJobRow));
+	for (i = 0; i < lengthof(launcher_row_strings); i++)
+	{
+		const char *str = LAUNCHER_ROW_STRING(row, i);
+
+		if (str != NULL)
+		{
+			Size		len = strlen(str) + 1;
+
+			memcpy(p, str, len);
+			LAUNCHER_ROW_STRING(copy, i) = p;
+			p += len;
+		}
+	}
+	return copy;
+}
+
+/* A job no longer uses row: it is garbage until the next compaction. */
+static void
+launcher_drop_row(BeatJobRow *row)
+{
+	Size		size;
+
+	if (row == NULL)
+		return;
+	size = launcher_row_size(row);
+	launcher_rows.live -= size;
+	launcher_rows.dead += size;
+}
+
+/*
+ * Copy every row into fresh blocks when the garbage outweighs them.  Called
+ * at the end of a load only: nothing else keeps a row's address.
+ */
+/* Do a and b hold the same values, strings included? */
+static bool
+launcher_same_row(const BeatJobRow *a, const BeatJobRow *b)
+{
+	BeatJobRow	sa = *a;
+	BeatJobRow	sb = *b;
+	int			i;
+
+	/* every field but the strings at once (rows start zeroed, padding too) */
+	for (i = 0; i < lengthof(launcher_row_strings); i++)
+	{
+		if (!launcher_same_string(LAUNCHER_ROW_STRING(a, i),
+								  LAUNCHER_ROW_STRING(b, i)))
+			return false;
+		LAUNCHER_ROW_STRING(&sa, i) = NULL;
+		LAUNCHER_ROW_STRING(&sb, i) = NULL;
+	}
+	return memcmp(&sa, &sb, sizeof(BeatJobRow)) == 0;
+}
+
+static void
+launcher_rows_compact(void)
+{
+	LauncherRows old = launcher_rows;
+	HASH_SEQ_STATUS seq;
+	LauncherJob *job;
+
+	if (old.dead <= old.live + LAUNCHER_ROWS_BLOCK)
+		return;
+
+	launcher_rows_start(&launcher_rows);
+	hash_seq_init(&seq, launcher_jobs);
+	while ((job = hash_seq_search(&seq)) != NULL)
+		job->row = launcher_pack_row(job->row);
+	MemoryContextDelete(old.cxt);
+}
+
 static void
 launcher_forget_job(LauncherJob *job)
 {
@@ -412,152 +575,146 @@ launcher_forget_job(LauncherJob *job)
 
 	launcher_timer_remove(job);
 	launcher_ready_remove(job);
+	launcher_drop_row(job->row);
 	hash_search(launcher_jobs, &job->jobid, HASH_REMOVE, &found);
 }
 
-static char *
-launcher_copy_string(MemoryContext cxt, const char *s)
+/* What launcher_apply_row needs to know of the load it belongs to. */
+typedef struct LauncherLoad
 {
-	return s ? MemoryContextStrdup(cxt, s) : NULL;
-}
+	bool		at_startup;		/* first load: resume after the history */
+	bool		timezone_changed;	/* cron.timezone changed since last load */
+	TimestampTz now;
+	int			nrows;			/* rows applied */
+} LauncherLoad;
 
-/* A copy of row in cxt, strings and all. */
-static BeatJobRow *
-launcher_copy_row(MemoryContext cxt, const BeatJobRow *row)
+/*
+ * Bring one job in line with its row of cron.job (a BeatJobRowCallback:
+ * the row lives only during the call).  A job whose schedule, zone and
+ * active flag did not change keeps its next instant; the others start
+ * afresh from now, or, at startup, after the newest slot of their history.
+ * Full and incremental loads both come through here.
+ */
+static void
+launcher_apply_row(const BeatJobRow *row, TimestampTz last_scheduled,
+				   void *arg)
 {
-	BeatJobRow *copy = MemoryContextAlloc(cxt, sizeof(BeatJobRow));
+	LauncherLoad *load = (LauncherLoad *) arg;
+	LauncherJob *job;
+	bool		found;
+	bool		reschedule;
 
-	memcpy(copy, row, sizeof(BeatJobRow));
-	copy->schedule = launcher_copy_string(cxt, row->schedule);
-	copy->command = launcher_copy_string(cxt, row->command);
-	copy->nodename = launcher_copy_string(cxt, row->nodename);
-	copy->database = launcher_copy_string(cxt, row->database);
-	copy->username = launcher_copy_string(cxt, row->username);
-	copy->overlap_policy = launcher_copy_string(cxt, row->overlap_policy);
-	copy->misfire_policy = launcher_copy_string(cxt, row->misfire_policy);
-	copy->jobname = launcher_copy_string(cxt, row->jobname);
-	copy->timezone = launcher_copy_string(cxt, row->timezone);
-	copy->on_failure = launcher_copy_string(cxt, row->on_failure);
-	return copy;
+	job = hash_search(launcher_jobs, &row->jobid, HASH_ENTER, &found);
+	if (!found)
+	{
+		memset(((char *) job) + sizeof(int64), 0,
+			   sizeof(LauncherJob) - sizeof(int64));
+		job->next_fire = DT_NOEND;
+		reschedule = true;
+	}
+	else
+	{
+		reschedule = job->deleted ||
+			!launcher_same_string(job->row->schedule, row->schedule) ||
+			!launcher_same_string(job->row->timezone, row->timezone) ||
+			job->row->active != row->active ||
+			(row->timezone == NULL && load->timezone_changed);
+
+		/* a job already gone from the catalog is no longer counted */
+		if (!job->deleted && job->row->has_overdue_after)
+			launcher_overdue_jobs--;
+	}
+	if (row->has_overdue_after)
+		launcher_overdue_jobs++;
+
+	if (!found || !launcher_same_row(job->row, row))
+	{
+		if (found)
+			launcher_drop_row(job->row);
+		job->row = launcher_pack_row(row);
+	}
+	job->seen = true;
+	job->deleted = false;
+	load->nrows++;
+
+	if (reschedule)
+	{
+		TimestampTz from = load->now;
+
+		launcher_prepare_job(job);
+		if (load->at_startup && last_scheduled != 0 &&
+			job->expr.kind != CRONEXPR_REBOOT)
+			from = last_scheduled;
+		launcher_timer_set(job, launcher_first_fire(job, from));
+		if (!job->row->active)
+		{
+			launcher_ready_remove(job);
+			job->pending = false;
+			if (job->nrunning > 0)
+				launcher_cancel_job_runs(job->jobid, BEAT_CANCEL_DEACTIVATED,
+										 load->now);
+		}
+	}
 }
 
 /*
- * Bring the in-memory jobs in line with cron.job.  Jobs whose schedule,
- * zone or active flag did not change keep their next instant; the others
- * start afresh from now.  at_startup: the jobs come with the newest slot of
- * their history, and each resumes after it.
+ * The job is gone from the catalog: forget it once its runs are over.  Runs
+ * still going are cancelled (once) and the job stays, marked deleted, until
+ * the last one ends.
  */
 static void
-launcher_load_jobs(bool at_startup, TimestampTz now)
+launcher_job_gone(LauncherJob *job, TimestampTz now)
 {
-	List	   *rows;
+	if (!job->deleted && job->row->has_overdue_after)
+		launcher_overdue_jobs--;
+	launcher_timer_remove(job);
+	launcher_ready_remove(job);
+	job->pending = false;
+	if (job->nrunning > 0)
+	{
+		if (!job->deleted)
+			launcher_cancel_job_runs(job->jobid, BEAT_CANCEL_UNSCHEDULED, now);
+		job->deleted = true;
+	}
+	else
+		launcher_forget_job(job);
+}
+
+/*
+ * Reload every job: the first load, and whenever a change cannot be told
+ * job by job (see shmem.c).
+ */
+static void
+launcher_load_all_jobs(LauncherLoad *load)
+{
 	List	   *retries = NIL;
 	ListCell   *lc;
 	HASH_SEQ_STATUS seq;
 	LauncherJob *job;
-	bool		timezone_changed;
-	MemoryContext load_cxt;
 
-	/*
-	 * The rows of this load live in one context, which replaces the previous
-	 * load's: no per-job allocations to free, and no fragmentation with a
-	 * hundred thousand jobs.
-	 */
-	load_cxt = AllocSetContextCreate(launcher_context, "pg_beat jobs",
-									 ALLOCSET_DEFAULT_SIZES);
-
-	SetCurrentStatementStartTimestamp();
-	StartTransactionCommand();
-	SPI_connect();
-	PushActiveSnapshot(GetTransactionSnapshot());
-
-	if (!beat_catalog_extension_ready())
-		rows = NIL;
-	else
-	{
-		rows = beat_catalog_load_jobs(load_cxt, at_startup);
-		if (at_startup)
-			retries = beat_catalog_load_retries(load_cxt);
-	}
-
-	timezone_changed = !launcher_same_string(launcher_loaded_timezone,
-											 beat_timezone);
+	if (launcher_rows.cxt == NULL)
+		launcher_rows_start(&launcher_rows);
 
 	hash_seq_init(&seq, launcher_jobs);
 	while ((job = hash_seq_search(&seq)) != NULL)
 		job->seen = false;
 
-	launcher_overdue_jobs = 0;
-	foreach(lc, rows)
+	if (beat_catalog_extension_ready())
 	{
-		BeatJobRow *row = lfirst(lc);
-		bool		found;
-		bool		reschedule;
-
-		if (row->has_overdue_after)
-			launcher_overdue_jobs++;
-
-		job = hash_search(launcher_jobs, &row->jobid, HASH_ENTER, &found);
-		if (!found)
-		{
-			memset(((char *) job) + sizeof(int64), 0,
-				   sizeof(LauncherJob) - sizeof(int64));
-			job->next_fire = DT_NOEND;
-			reschedule = true;
-		}
-		else
-		{
-			reschedule = job->deleted ||
-				!launcher_same_string(job->row->schedule, row->schedule) ||
-				!launcher_same_string(job->row->timezone, row->timezone) ||
-				job->row->active != row->active ||
-				(row->timezone == NULL && timezone_changed);
-		}
-
-		job->row = row;
-		job->seen = true;
-		job->deleted = false;
-
-		if (reschedule)
-		{
-			TimestampTz from = now;
-
-			launcher_prepare_job(job);
-			if (at_startup && row->last_scheduled != 0 &&
-				job->expr.kind != CRONEXPR_REBOOT)
-				from = row->last_scheduled;
-			launcher_timer_set(job, launcher_first_fire(job, from));
-			if (!job->row->active)
-			{
-				launcher_ready_remove(job);
-				job->pending = false;
-				if (job->nrunning > 0)
-					launcher_cancel_job_runs(job->jobid, BEAT_CANCEL_DEACTIVATED,
-											 now);
-			}
-		}
+		(void) beat_catalog_scan_jobs(NULL, 0, load->at_startup,
+									  launcher_apply_row, load);
+		if (load->at_startup)
+			retries = beat_catalog_load_retries(launcher_scratch);
 	}
 
-	/* jobs gone from the catalog: forget them once their runs are over */
+	/* jobs gone from the catalog */
 	hash_seq_init(&seq, launcher_jobs);
 	while ((job = hash_seq_search(&seq)) != NULL)
 	{
-		if (job->seen)
-			continue;
-		launcher_timer_remove(job);
-		launcher_ready_remove(job);
-		job->pending = false;
-		if (job->nrunning > 0)
-		{
-			/* keep its row past the old load's context */
-			job->row = launcher_copy_row(load_cxt, job->row);
-			if (!job->deleted)
-				launcher_cancel_job_runs(job->jobid, BEAT_CANCEL_UNSCHEDULED, now);
-			job->deleted = true;
-		}
-		else
-			launcher_forget_job(job);
+		if (!job->seen)
+			launcher_job_gone(job, load->now);
 	}
+	launcher_rows_compact();
 
 	/* retries that a restart interrupted */
 	foreach(lc, retries)
@@ -573,16 +730,119 @@ launcher_load_jobs(bool at_startup, TimestampTz now)
 			((LauncherExtraRun *) llast(launcher_extra))->retry_of = r->first_runid;
 		}
 	}
+}
+
+static int
+launcher_jobid_cmp(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/*
+ * Reload the jobs committed transactions changed (launcher_changed, sorted
+ * and without repeats): apply the rows still there, and treat the jobids
+ * with no row as deleted, exactly as a full load would.
+ */
+static void
+launcher_load_changed_jobs(LauncherLoad *load, int nchanged)
+{
+	LauncherJob *job;
+	bool		found;
+	int			i;
+
+	for (i = 0; i < nchanged; i++)
+	{
+		job = hash_search(launcher_jobs, &launcher_changed[i], HASH_FIND,
+						  &found);
+		if (found)
+			job->seen = false;
+	}
+
+	/* a dropped extension asks for a full load; be safe all the same */
+	if (beat_catalog_extension_ready())
+		(void) beat_catalog_scan_jobs(launcher_changed, nchanged, false,
+									  launcher_apply_row, load);
+
+	for (i = 0; i < nchanged; i++)
+	{
+		job = hash_search(launcher_jobs, &launcher_changed[i], HASH_FIND,
+						  &found);
+		if (found && !job->seen)
+			launcher_job_gone(job, load->now);
+	}
+
+	launcher_rows_compact();
+}
+
+/*
+ * Bring the in-memory jobs in line with cron.job.  The caller has read the
+ * catalog generation; the changes are taken only now, so that a change
+ * committed during the load bumps the generation again and is not missed.
+ * Only the jobs committed transactions wrote are read, unless something
+ * asks for every job: the first load (at_startup, which also resumes each
+ * job after the newest slot of its history), an overflowing queue,
+ * TRUNCATE, CREATE or DROP EXTENSION, or a new cron.timezone, which every
+ * job without a zone of its own follows.
+ */
+static void
+launcher_load_jobs(bool at_startup, TimestampTz now)
+{
+	LauncherLoad load;
+	bool		full;
+	int			nchanged;
+
+	full = beat_take_catalog_changes(launcher_changed, &nchanged);
+
+	load.at_startup = at_startup;
+	load.timezone_changed = !launcher_same_string(launcher_loaded_timezone,
+												  beat_timezone);
+	load.now = now;
+	load.nrows = 0;
+	if (at_startup || load.timezone_changed || launcher_rows.cxt == NULL)
+		full = true;
+
+	if (!full)
+	{
+		int			i,
+					n = 0;
+
+		/* one job written by several transactions is read once */
+		qsort(launcher_changed, nchanged, sizeof(int64), launcher_jobid_cmp);
+		for (i = 0; i < nchanged; i++)
+			if (n == 0 || launcher_changed[n - 1] != launcher_changed[i])
+				launcher_changed[n++] = launcher_changed[i];
+		nchanged = n;
+
+		/* woken for something else (a run request): nothing to read */
+		if (nchanged == 0)
+			return;
+	}
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+
+	if (full)
+		launcher_load_all_jobs(&load);
+	else
+		launcher_load_changed_jobs(&load, nchanged);
 
 	PopActiveSnapshot();
 	SPI_finish();
 	CommitTransactionCommand();
 
-	list_free(rows);
-	list_free_deep(retries);	/* both allocated in load_cxt */
-	if (launcher_rows_context != NULL)
-		MemoryContextDelete(launcher_rows_context);
-	launcher_rows_context = load_cxt;
+	if (full)
+		ereport(DEBUG1,
+				(errmsg_internal("pg_beat: reloaded all jobs, %d found",
+								 load.nrows)));
+	else
+		ereport(DEBUG1,
+				(errmsg_internal("pg_beat: reloaded %d changed job(s), %d found",
+								 nchanged, load.nrows)));
 
 	if (launcher_loaded_timezone)
 		pfree(launcher_loaded_timezone);
@@ -616,22 +876,22 @@ static void
 launcher_slot_due(LauncherJob *job, TimestampTz slot, TimestampTz now,
 				  List **refusals)
 {
-	const char *policy = job->row->overlap_policy;
+	BeatOverlapPolicy policy = job->row->overlap_policy;
 
-	if (job->nrunning == 0 || strcmp(policy, "allow") == 0)
+	if (job->nrunning == 0 || policy == BEAT_OVERLAP_ALLOW)
 	{
 		launcher_ready_add(job, slot, slot);
 		return;
 	}
 
-	if (strcmp(policy, "skip") == 0)
+	if (policy == BEAT_OVERLAP_SKIP)
 	{
 		launcher_refuse(refusals, job, slot, "skipped",
 						"skipped: the previous run of the job was still running (overlap_policy skip)");
 		return;
 	}
 
-	if (strcmp(policy, "replace") == 0)
+	if (policy == BEAT_OVERLAP_REPLACE)
 		launcher_cancel_job_runs(job->jobid, BEAT_CANCEL_REPLACED, now);
 
 	/* queue, and replace once the old run has stopped: one pending run */
@@ -726,7 +986,7 @@ launcher_take_due(TimestampTz now, List **refusals)
 		 * is that old): pg_beat was down, or the clock jumped forward.
 		 */
 		if (first_missed < now - BEAT_MISFIRE_GRACE &&
-			strcmp(job->row->misfire_policy, "run_once") != 0)
+			job->row->misfire_policy != BEAT_MISFIRE_RUN_ONCE)
 		{
 			launcher_refuse(refusals, job, slot, "skipped",
 							psprintf("skipped: slots missed while pg_beat was not running (newest missed slot %s, misfire_policy skip)",
@@ -1536,9 +1796,9 @@ launcher_record_new_runs(TimestampTz now)
 		}
 
 		if (er->failed_run == NULL && job->nrunning > 0 &&
-			strcmp(job->row->overlap_policy, "allow") != 0)
+			job->row->overlap_policy != BEAT_OVERLAP_ALLOW)
 		{
-			if (strcmp(job->row->overlap_policy, "skip") == 0)
+			if (job->row->overlap_policy == BEAT_OVERLAP_SKIP)
 			{
 				launcher_record_refused(job, er->runid, er->slot, er->attempt,
 										er->retry_of, "skipped",
@@ -1547,7 +1807,7 @@ launcher_record_new_runs(TimestampTz now)
 				pfree(er);
 				continue;
 			}
-			if (strcmp(job->row->overlap_policy, "replace") == 0)
+			if (job->row->overlap_policy == BEAT_OVERLAP_REPLACE)
 				launcher_cancel_job_runs(job->jobid, BEAT_CANCEL_REPLACED, now);
 			continue;			/* queue: waits for the running one */
 		}

@@ -131,6 +131,12 @@ pool_xact_callback(XactEvent event, void *arg)
 				beat_pool_invalidate();
 			pool_invalidate_at_commit = false;
 			break;
+		case XACT_EVENT_PREPARE:
+			/* COMMIT PREPARED may come from anywhere: invalidate now */
+			if (pool_invalidate_at_commit)
+				beat_pool_invalidate();
+			pool_invalidate_at_commit = false;
+			break;
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
 			pool_invalidate_at_commit = false;

@@ -9,11 +9,17 @@
  *
  * Catalog changes wake the launcher after the changing transaction commits,
  * never before: a launcher woken earlier would read the old catalog and go
- * back to sleep.  A backend that changes cron.job (the statement trigger) or
- * creates or drops the extension sets a flag; at commit, an xact callback
- * bumps catalog_generation and sets the launcher's latch.  The launcher
- * compares the generation with the one it loaded, so a wake for any other
- * reason costs it nothing.
+ * back to sleep.  A backend that changes rows of cron.job (the row trigger)
+ * remembers their jobids; one that truncates cron.job or creates or drops
+ * the extension asks for a reload of every job.  At commit, an xact callback
+ * appends the jobids to a bounded queue in shared memory (or, when they do
+ * not fit, marks it "reload everything"), then bumps catalog_generation and
+ * sets the launcher's latch.  An aborted transaction hands over nothing.
+ * The launcher compares the generation with the one it loaded, and only
+ * then takes the queue, so a wake for any other reason costs it nothing and
+ * a change committed while it loads wakes it again.  With a hundred thousand
+ * jobs, reloading the one job a cron.schedule() changed instead of all of
+ * them is what keeps the launcher's cost per commit flat.
  *
  *-------------------------------------------------------------------------
  */
@@ -38,6 +44,16 @@ static object_access_hook_type beat_prev_object_access_hook = NULL;
 
 /* Set when this transaction changed something the launcher caches. */
 static bool beat_wake_at_commit = false;
+
+/*
+ * What this transaction changed in cron.job, handed over at commit: either
+ * "everything" or the jobids of the rows it wrote (kept in TopMemoryContext,
+ * at most BEAT_MAX_CHANGED_JOBS of them; more make it "everything").
+ */
+static bool beat_reload_all_at_commit = false;
+static int64 *beat_changed_jobs = NULL;
+static int	beat_nchanged = 0;
+static int	beat_changed_capacity = 0;
 
 /* cron.run_job() requests of this transaction, handed over at commit. */
 static List *beat_pending_requests = NIL;
@@ -133,12 +149,106 @@ beat_wake_launcher(void)
 }
 
 /*
- * Tell the launcher when the current transaction commits.
+ * Make the launcher reload every job when the current transaction commits:
+ * for changes that no row trigger describes.
  */
 void
 beat_wake_launcher_at_commit(void)
 {
 	beat_wake_at_commit = true;
+	beat_reload_all_at_commit = true;
+}
+
+/*
+ * Make the launcher reload job 'jobid' when the current transaction commits.
+ * Called by the row trigger for every row written, so it must stay cheap:
+ * a job written twice in a row (cron.alter_job after cron.schedule) is
+ * remembered once, and past the size of the shared queue the transaction
+ * simply asks for a full reload.
+ */
+void
+beat_job_changed_at_commit(int64 jobid)
+{
+	beat_wake_at_commit = true;
+	if (beat_reload_all_at_commit)
+		return;
+	if (beat_nchanged > 0 && beat_changed_jobs[beat_nchanged - 1] == jobid)
+		return;
+	if (beat_nchanged >= BEAT_MAX_CHANGED_JOBS)
+	{
+		beat_reload_all_at_commit = true;
+		return;
+	}
+	if (beat_nchanged >= beat_changed_capacity)
+	{
+		int			newcap = Max(16, beat_changed_capacity * 2);
+
+		newcap = Min(newcap, BEAT_MAX_CHANGED_JOBS);
+		if (beat_changed_jobs == NULL)
+			beat_changed_jobs = MemoryContextAlloc(TopMemoryContext,
+												   newcap * sizeof(int64));
+		else
+			beat_changed_jobs = repalloc(beat_changed_jobs,
+										 newcap * sizeof(int64));
+		beat_changed_capacity = newcap;
+	}
+	beat_changed_jobs[beat_nchanged++] = jobid;
+}
+
+/* Forget what this transaction changed: it ended, one way or the other. */
+static void
+beat_reset_changes(void)
+{
+	beat_wake_at_commit = false;
+	beat_reload_all_at_commit = false;
+	beat_nchanged = 0;
+}
+
+/*
+ * Hand this transaction's changes to the launcher; called at commit, before
+ * the generation is bumped.  Nothing here may fail: the transaction has
+ * already committed.
+ */
+static void
+beat_push_changes(void)
+{
+	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+	if (!beat_shared->reload_all)
+	{
+		if (beat_reload_all_at_commit ||
+			beat_shared->nchanged + beat_nchanged > BEAT_MAX_CHANGED_JOBS)
+			beat_shared->reload_all = true;
+		else if (beat_nchanged > 0)
+		{
+			memcpy(&beat_shared->changed_jobs[beat_shared->nchanged],
+				   beat_changed_jobs, beat_nchanged * sizeof(int64));
+			beat_shared->nchanged += beat_nchanged;
+		}
+	}
+	LWLockRelease(beat_shared->lock);
+}
+
+/*
+ * The launcher takes the catalog changes committed since it last did, after
+ * it has read catalog_generation.  Returns true when it must reload every
+ * job; else copies the changed jobids (possibly repeated, possibly none)
+ * into jobids, which has room for BEAT_MAX_CHANGED_JOBS, and sets *njobids.
+ */
+bool
+beat_take_catalog_changes(int64 *jobids, int *njobids)
+{
+	bool		reload_all;
+
+	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+	reload_all = beat_shared->reload_all;
+	*njobids = reload_all ? 0 : beat_shared->nchanged;
+	if (*njobids > 0)
+		memcpy(jobids, beat_shared->changed_jobs, *njobids * sizeof(int64));
+	beat_shared->reload_all = false;
+	beat_shared->nchanged = 0;
+	LWLockRelease(beat_shared->lock);
+
+	return reload_all;
 }
 
 /*
@@ -211,15 +321,29 @@ beat_xact_callback(XactEvent event, void *arg)
 			}
 			if (beat_wake_at_commit)
 			{
-				beat_wake_at_commit = false;
+				/* the queue first: the generation tells the launcher to look */
+				beat_push_changes();
+				beat_reset_changes();
 				beat_wake_launcher();
 			}
 			break;
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
-			beat_wake_at_commit = false;
+			beat_reset_changes();
 			list_free_deep(beat_pending_requests);
 			beat_pending_requests = NIL;
+			break;
+		case XACT_EVENT_PRE_PREPARE:
+
+			/*
+			 * COMMIT PREPARED may come from another session, long after this
+			 * one forgot what the transaction changed: the launcher would
+			 * never hear of it.  Refuse, as PostgreSQL does for NOTIFY.
+			 */
+			if (beat_wake_at_commit || beat_pending_requests != NIL)
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("cannot PREPARE a transaction that changed pg_beat jobs or requested runs")));
 			break;
 		default:
 			break;
@@ -228,8 +352,9 @@ beat_xact_callback(XactEvent event, void *arg)
 
 /*
  * A change rolled back to a savepoint may still leave other changes of the
- * transaction; waking the launcher for nothing is harmless, so the flag
- * simply survives subtransaction aborts.
+ * transaction; reloading a job that did not change is harmless (the
+ * launcher keeps its timers when nothing it schedules by changed), so the
+ * jobids simply survive subtransaction aborts.
  */
 void
 beat_register_xact_callbacks(void)

@@ -96,6 +96,14 @@ typedef struct BeatRunRequest
 	int64		runid;			/* already taken from cron.runid_seq */
 } BeatRunRequest;
 
+/*
+ * Jobs changed by committed transactions, waiting for the launcher to reload
+ * them.  More changes than this between two launcher loads, or a change no
+ * row trigger describes (TRUNCATE, CREATE or DROP EXTENSION), make the
+ * launcher reload every job instead.
+ */
+#define BEAT_MAX_CHANGED_JOBS 1024
+
 typedef struct BeatShared
 {
 	LWLock	   *lock;
@@ -110,6 +118,16 @@ typedef struct BeatShared
 	pg_atomic_uint64 pool_generation;
 	int			nrequests;		/* used entries of requests */
 	BeatRunRequest requests[BEAT_MAX_RUN_REQUESTS];
+
+	/*
+	 * Catalog changes not yet taken by the launcher, under lock.  Committing
+	 * backends append before they bump catalog_generation, and the launcher
+	 * reads the generation before it takes them, so no change is missed.
+	 */
+	bool		reload_all;		/* reload every job, not just changed_jobs */
+	int			nchanged;		/* used entries of changed_jobs */
+	int64		changed_jobs[BEAT_MAX_CHANGED_JOBS];
+
 	int			nslots;
 	BeatRunSlot slots[FLEXIBLE_ARRAY_MEMBER];
 } BeatShared;
@@ -119,6 +137,8 @@ extern BeatShared *beat_shared;
 extern void beat_shmem_init_hooks(void);
 extern void beat_wake_launcher(void);
 extern void beat_wake_launcher_at_commit(void);
+extern void beat_job_changed_at_commit(int64 jobid);
+extern bool beat_take_catalog_changes(int64 *jobids, int *njobids);
 extern void beat_register_xact_callbacks(void);
 extern void beat_request_run_at_commit(int64 jobid, int64 runid);
 
