@@ -262,10 +262,12 @@ proc_cpu() {
 proc_cpu_ns() {
 	awk '{printf "%.4f", $1 / 1e9}' "/proc/$1/schedstat"
 }
-# "rss pss uss" in MB from smaps_rollup
+# "rss pss uss anon" in MB: smaps_rollup, and RssAnon (the process' own
+# heap: unlike the others it leaves out the shared buffers it has read)
 proc_mem() {
 	awk '/^Rss:/ {r=$2} /^Pss:/ {p=$2} /^Private_Clean:/ {c=$2} /^Private_Dirty:/ {d=$2}
-	     END {printf "%.1f %.1f %.1f", r/1024, p/1024, (c+d)/1024}' "/proc/$1/smaps_rollup"
+	     END {printf "%.1f %.1f %.1f ", r/1024, p/1024, (c+d)/1024}' "/proc/$1/smaps_rollup"
+	awk '/^RssAnon:/ {printf "%.1f", $2/1024}' "/proc/$1/status"
 }
 
 # Reset a scheduler: no jobs, no history, no marks, and nothing running.
@@ -640,11 +642,12 @@ wait_launcher_quiet() {
 
 scenario_idle() {
 	local s pid total=0 n add tstart
-	declare -A LP C0 C0N C1 C1N L0
+	declare -A LP C0 C0N C1 C1N L0 USS0 ANON0
 	section "4. Idle cost: jobs that are never due ('0 0 1 1 *'), launcher over $IDLE_SECONDS s"
 	note "All schedulers' clusters run at the same time here, each freshly started; each figure is of its own launcher process (/proc/<pid>/stat utime+stime, schedstat, smaps_rollup). CPU is scaled to one minute."
 	figure "idle0.uss" "0 jobs: launcher private memory (USS)" "MB" lower
 	figure "idle0.rss" "0 jobs: launcher RSS" "MB" lower
+	figure "idle0.anon" "0 jobs: launcher heap (RssAnon)" "MB" lower
 	for s in $SCHEDS; do
 		cluster_start "$s"
 		reset_sched "$s"
@@ -655,6 +658,9 @@ scenario_idle() {
 		set -- $(proc_mem "${LP[$s]}")
 		value idle0.rss "$s" "$1"
 		value idle0.uss "$s" "$3"
+		value idle0.anon "$s" "$4"
+		USS0[$s]="$3"
+		ANON0[$s]="$4"
 		set --
 	done
 	for n in $IDLE_JOBS; do
@@ -666,6 +672,9 @@ scenario_idle() {
 		figure "idle$n.uss" "$n jobs: launcher private memory (USS)" "MB" lower
 		figure "idle$n.pss" "$n jobs: launcher PSS" "MB" lower
 		figure "idle$n.rss" "$n jobs: launcher RSS" "MB" lower
+		figure "idle$n.anon" "$n jobs: launcher heap (RssAnon: without the shared buffers it read)" "MB" lower
+		figure "idle$n.anonjob" "$n jobs: launcher heap per job (minus 0 jobs)" "B" lower
+		figure "idle$n.ussjob" "$n jobs: launcher private memory per job (minus 0 jobs)" "B" lower
 		for s in $SCHEDS; do
 			log "$s: adding $add idle jobs (total $n)"
 			L0[$s]="$(proc_cpu_ns "${LP[$s]}")"
@@ -691,6 +700,9 @@ scenario_idle() {
 			value "idle$n.rss" "$s" "$1"
 			value "idle$n.pss" "$s" "$2"
 			value "idle$n.uss" "$s" "$3"
+			value "idle$n.anon" "$s" "$4"
+			value "idle$n.anonjob" "$s" "$(awk -v a="${ANON0[$s]}" -v b="$4" -v n="$n" 'BEGIN {printf "%.0f", (b - a) * 1048576 / n}')"
+			value "idle$n.ussjob" "$s" "$(awk -v a="${USS0[$s]}" -v b="$3" -v n="$n" 'BEGIN {printf "%.0f", (b - a) * 1048576 / n}')"
 			set --
 			if [ "$(launcher_pid "$s")" != "${LP[$s]}" ]; then
 				note "$s: the launcher restarted during the idle scenario (pid changed)"
