@@ -383,7 +383,7 @@ cron_job_changed(PG_FUNCTION_ARGS)
 		}
 	}
 	else
-		beat_wake_launcher_at_commit();
+		beat_all_jobs_changed_at_commit();
 
 	return PointerGetDatum(NULL);
 }

@@ -51,6 +51,7 @@ static bool beat_wake_at_commit = false;
  * at most BEAT_MAX_CHANGED_JOBS of them; more make it "everything").
  */
 static bool beat_reload_all_at_commit = false;
+static bool beat_jobs_changed = false;	/* rows of cron.job, not the extension */
 static int64 *beat_changed_jobs = NULL;
 static int	beat_nchanged = 0;
 static int	beat_changed_capacity = 0;
@@ -160,6 +161,17 @@ beat_wake_launcher_at_commit(void)
 }
 
 /*
+ * The current transaction emptied cron.job (TRUNCATE): reload every job
+ * when it commits.
+ */
+void
+beat_all_jobs_changed_at_commit(void)
+{
+	beat_wake_launcher_at_commit();
+	beat_jobs_changed = true;
+}
+
+/*
  * Make the launcher reload job 'jobid' when the current transaction commits.
  * Called by the row trigger for every row written, so it must stay cheap:
  * a job written twice in a row (cron.alter_job after cron.schedule) is
@@ -170,6 +182,7 @@ void
 beat_job_changed_at_commit(int64 jobid)
 {
 	beat_wake_at_commit = true;
+	beat_jobs_changed = true;
 	if (beat_reload_all_at_commit)
 		return;
 	if (beat_nchanged > 0 && beat_changed_jobs[beat_nchanged - 1] == jobid)
@@ -201,6 +214,7 @@ beat_reset_changes(void)
 {
 	beat_wake_at_commit = false;
 	beat_reload_all_at_commit = false;
+	beat_jobs_changed = false;
 	beat_nchanged = 0;
 }
 
@@ -333,6 +347,10 @@ beat_xact_callback(XactEvent event, void *arg)
 			list_free_deep(beat_pending_requests);
 			beat_pending_requests = NIL;
 			break;
+		case XACT_EVENT_PREPARE:
+			/* a prepared CREATE or DROP EXTENSION: the launcher polls for it */
+			beat_reset_changes();
+			break;
 		case XACT_EVENT_PRE_PREPARE:
 
 			/*
@@ -340,7 +358,7 @@ beat_xact_callback(XactEvent event, void *arg)
 			 * one forgot what the transaction changed: the launcher would
 			 * never hear of it.  Refuse, as PostgreSQL does for NOTIFY.
 			 */
-			if (beat_wake_at_commit || beat_pending_requests != NIL)
+			if (beat_jobs_changed || beat_pending_requests != NIL)
 				ereport(ERROR,
 						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 						 errmsg("cannot PREPARE a transaction that changed pg_beat jobs or requested runs")));

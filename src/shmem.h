@@ -138,6 +138,7 @@ extern void beat_shmem_init_hooks(void);
 extern void beat_wake_launcher(void);
 extern void beat_wake_launcher_at_commit(void);
 extern void beat_job_changed_at_commit(int64 jobid);
+extern void beat_all_jobs_changed_at_commit(void);
 extern bool beat_take_catalog_changes(int64 *jobids, int *njobids);
 extern void beat_register_xact_callbacks(void);
 extern void beat_request_run_at_commit(int64 jobid, int64 runid);
