@@ -527,10 +527,6 @@ launcher_drop_row(BeatJobRow *row)
 	launcher_rows.dead += size;
 }
 
-/*
- * Copy every row into fresh blocks when the garbage outweighs them.  Called
- * at the end of a load only: nothing else keeps a row's address.
- */
 /* Do a and b hold the same values, strings included? */
 static bool
 launcher_same_row(const BeatJobRow *a, const BeatJobRow *b)
@@ -551,6 +547,10 @@ launcher_same_row(const BeatJobRow *a, const BeatJobRow *b)
 	return memcmp(&sa, &sb, sizeof(BeatJobRow)) == 0;
 }
 
+/*
+ * Copy every row into fresh blocks when the garbage outweighs them.  Called
+ * at the end of a load only: nothing else keeps a row's address.
+ */
 static void
 launcher_rows_compact(void)
 {
