@@ -100,6 +100,14 @@
  */
 #define BEAT_RUNNING_AFTER	(100 * 1000)
 
+/*
+ * Catalog changes are loaded at most this often.  The first change after a
+ * quiet spell is loaded at once; a stream of commits (a script scheduling
+ * jobs one transaction at a time) is loaded in batches, which costs the
+ * launcher one transaction per batch instead of one per commit.
+ */
+#define BEAT_RELOAD_GAP		(10 * 1000)
+
 /* Slots this much late still run; older ones follow misfire_policy. */
 #define BEAT_MISFIRE_GRACE	(60 * USECS_PER_SEC)
 
@@ -255,6 +263,7 @@ static LauncherSlot *launcher_slots = NULL;
 static uint64 launcher_generation = 0;
 static char *launcher_loaded_timezone = NULL;
 static TimestampTz launcher_last_purge = 0;
+static TimestampTz launcher_last_load = 0;
 static List *launcher_extra = NIL;	/* of LauncherExtraRun, in launcher_context */
 static int	launcher_nready = 0;	/* jobs in launcher_ready */
 static int	launcher_overdue_jobs = 0;	/* jobs with their own overdue_after */
@@ -2478,6 +2487,7 @@ beat_launcher_main(Datum main_arg)
 		long		sleep_ms;
 		bool		released = false;
 		TimestampTz session_deadline;
+		TimestampTz reload_at;
 
 		CHECK_FOR_INTERRUPTS();
 
@@ -2501,11 +2511,16 @@ beat_launcher_main(Datum main_arg)
 		}
 
 		generation = pg_atomic_read_u64(&beat_shared->catalog_generation);
-		if (first || generation != launcher_generation)
+		now = GetCurrentTimestamp();
+		reload_at = DT_NOEND;
+		if (!first && generation != launcher_generation &&
+			now < launcher_last_load + BEAT_RELOAD_GAP)
+			reload_at = launcher_last_load + BEAT_RELOAD_GAP;
+		else if (first || generation != launcher_generation)
 		{
 			/* read the generation first: a change during the load wakes us */
 			launcher_generation = generation;
-			now = GetCurrentTimestamp();
+			launcher_last_load = now;
 			launcher_load_jobs(first, now);
 			if (first)
 				launcher_queue_reboot_jobs(now);
@@ -2527,7 +2542,9 @@ beat_launcher_main(Datum main_arg)
 
 		MemoryContextSwitchTo(launcher_scratch);
 		now = GetCurrentTimestamp();
-		launcher_take_requests(now);
+		/* a requested run may be of a job whose load waits: wait with it */
+		if (reload_at == DT_NOEND)
+			launcher_take_requests(now);
 		launcher_take_due(now, &refusals);
 		outcomes = launcher_collect_outcomes(&recorded, &done, now);
 		session_deadline = launcher_reap_sessions(now);
@@ -2641,6 +2658,7 @@ beat_launcher_main(Datum main_arg)
 			foreach(lc, launcher_extra)
 				deadline = Min(deadline, ((LauncherExtraRun *) lfirst(lc))->due);
 			deadline = Min(deadline, session_deadline);
+			deadline = Min(deadline, reload_at);
 			if (deadline != DT_NOEND)
 				sleep_ms = Min(sleep_ms,
 							   TimestampDifferenceMilliseconds(GetCurrentTimestamp(),
