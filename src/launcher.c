@@ -2347,6 +2347,7 @@ launcher_wait_for_extension(void)
 			ProcessConfigFile(PGC_SIGHUP);
 		}
 
+		(void) pg_atomic_exchange_u32(&beat_shared->wake_pending, 0);
 		launcher_generation = pg_atomic_read_u64(&beat_shared->catalog_generation);
 		SetCurrentStatementStartTimestamp();
 		StartTransactionCommand();
@@ -2518,7 +2519,12 @@ beat_launcher_main(Datum main_arg)
 			reload_at = launcher_last_load + BEAT_RELOAD_GAP;
 		else if (first || generation != launcher_generation)
 		{
-			/* read the generation first: a change during the load wakes us */
+			/*
+			 * Re-arm the wake, then read the generation, then load: a change
+			 * committed during the load wakes us again.
+			 */
+			(void) pg_atomic_exchange_u32(&beat_shared->wake_pending, 0);
+			generation = pg_atomic_read_u64(&beat_shared->catalog_generation);
 			launcher_generation = generation;
 			launcher_last_load = now;
 			launcher_load_jobs(first, now);

@@ -91,6 +91,8 @@ beat_shmem_startup(void)
 		memset(beat_shared, 0, beat_shmem_size());
 		beat_shared->lock = &(GetNamedLWLockTranche("pg_beat"))->lock;
 		pg_atomic_init_u64(&beat_shared->catalog_generation, 1);
+		pg_atomic_init_u64(&beat_shared->pool_generation, 0);
+		pg_atomic_init_u32(&beat_shared->wake_pending, 0);
 		beat_shared->nslots = beat_max_running_jobs;
 	}
 	LWLockRelease(AddinShmemInitLock);
@@ -141,6 +143,10 @@ beat_wake_launcher(void)
 		return;
 
 	pg_atomic_fetch_add_u64(&beat_shared->catalog_generation, 1);
+
+	/* the launcher was told already and has not loaded since */
+	if (pg_atomic_exchange_u32(&beat_shared->wake_pending, 1) != 0)
+		return;
 
 	LWLockAcquire(beat_shared->lock, LW_SHARED);
 	latch = beat_shared->launcher_latch;

@@ -116,6 +116,12 @@ typedef struct BeatShared
 	 * than this are not reused.
 	 */
 	pg_atomic_uint64 pool_generation;
+	/*
+	 * Set by the first change since the launcher last loaded the catalog,
+	 * which alone sets the launcher's latch: while the launcher waits to
+	 * load a stream of changes in one go, the next ones do not wake it.
+	 */
+	pg_atomic_uint32 wake_pending;
 	int			nrequests;		/* used entries of requests */
 	BeatRunRequest requests[BEAT_MAX_RUN_REQUESTS];
 
