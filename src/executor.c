@@ -387,13 +387,13 @@ executor_run_local(BeatRunSlot *slot, ExecutorRun *run)
 
 	pgstat_report_activity(STATE_RUNNING, run->command);
 
+	/* what the command leaves behind goes when the run is over */
+	MemoryContextSwitchTo(executor_run_context);
 	memset(&executor_outcome, 0, sizeof(executor_outcome));
 	PG_TRY();
 	{
-		char	   *tag = beat_exec_command(run->command);
-
+		executor_outcome.message = beat_exec_command(run->command);
 		executor_outcome.succeeded = true;
-		executor_outcome.message = MemoryContextStrdup(executor_run_context, tag);
 	}
 	PG_CATCH();
 	{
