@@ -729,8 +729,21 @@ time_batch() {
 	fsub "$last" "$first"
 }
 
+# measure_api <sched> <launcher pid> <sql file> <key>: the batch's time,
+# per call, and the launcher CPU it cost until the launcher is idle again.
+measure_api() {
+	local s="$1" pid="$2" f="$3" key="$4" t c0 c1
+	c0="$(proc_cpu_ns "$pid")"
+	t="$(time_batch "$s" "$f")"
+	wait_launcher_quiet "$pid"
+	c1="$(proc_cpu_ns "$pid")"
+	value "$key" "$s" "$t"
+	value "${key}_us" "$s" "$(awk -v t="$t" -v n="$API_N" 'BEGIN {printf "%.1f", t * 1e6 / n}')"
+	value "${key}_cpu" "$s" "$(fsub "$c1" "$c0")"
+}
+
 api_run() {
-	local s="$1" f t pid c0 c1
+	local s="$1" f pid
 	reset_sched "$s"
 	pid="$(launcher_pid "$s")"
 	f="$WORK/api_$s.sql"
@@ -739,23 +752,11 @@ api_run() {
 	# (a) one transaction: a DO loop
 	printf '%s\nDO $$BEGIN FOR i IN 1..%s LOOP PERFORM cron.schedule(%s, %s); END LOOP; END$$;\n%s\n' \
 		"$stamp" "$API_N" "'0 0 1 1 *'" "'SELECT 1'" "$stamp" >"$f"
-	c0="$(proc_cpu_ns "$pid")"
-	t="$(time_batch "$s" "$f")"
-	wait_launcher_quiet "$pid"
-	c1="$(proc_cpu_ns "$pid")"
-	value api.do_sched "$s" "$t"
-	value api.do_sched_us "$s" "$(awk -v t="$t" -v n="$API_N" 'BEGIN {printf "%.1f", t * 1e6 / n}')"
-	value api.do_sched_cpu "$s" "$(fsub "$c1" "$c0")"
+	measure_api "$s" "$pid" "$f" api.do_sched
 
 	printf '%s\nDO $$DECLARE j bigint; BEGIN FOR j IN SELECT jobid FROM cron.job LOOP PERFORM cron.unschedule(j); END LOOP; END$$;\n%s\n' \
 		"$stamp" "$stamp" >"$f"
-	c0="$(proc_cpu_ns "$pid")"
-	t="$(time_batch "$s" "$f")"
-	wait_launcher_quiet "$pid"
-	c1="$(proc_cpu_ns "$pid")"
-	value api.do_unsched "$s" "$t"
-	value api.do_unsched_us "$s" "$(awk -v t="$t" -v n="$API_N" 'BEGIN {printf "%.1f", t * 1e6 / n}')"
-	value api.do_unsched_cpu "$s" "$(fsub "$c1" "$c0")"
+	measure_api "$s" "$pid" "$f" api.do_unsched
 	reset_sched "$s"
 
 	# (b) one transaction per call, one session
@@ -764,29 +765,14 @@ api_run() {
 		awk -v n="$API_N" 'BEGIN {for (i = 0; i < n; i++) print "SELECT cron.schedule('"'"'0 0 1 1 *'"'"', '"'"'SELECT 1'"'"');"}' 
 		echo "$stamp"
 	} >"$f"
-	c0="$(proc_cpu_ns "$pid")"
-	t="$(time_batch "$s" "$f")"
-	local tq0 tq1
-	tq0="$(now)"
-	wait_launcher_quiet "$pid"
-	tq1="$(now)"
-	c1="$(proc_cpu_ns "$pid")"
-	value api.ac_sched "$s" "$t"
-	value api.ac_sched_us "$s" "$(awk -v t="$t" -v n="$API_N" 'BEGIN {printf "%.1f", t * 1e6 / n}')"
-	value api.ac_sched_cpu "$s" "$(fsub "$c1" "$c0")"
+	measure_api "$s" "$pid" "$f" api.ac_sched
 
 	{
 		echo "$stamp"
 		psql_to "$s" -c "SELECT 'SELECT cron.unschedule(' || jobid || ');' FROM cron.job ORDER BY jobid"
 		echo "$stamp"
 	} >"$f"
-	c0="$(proc_cpu_ns "$pid")"
-	t="$(time_batch "$s" "$f")"
-	wait_launcher_quiet "$pid"
-	c1="$(proc_cpu_ns "$pid")"
-	value api.ac_unsched "$s" "$t"
-	value api.ac_unsched_us "$s" "$(awk -v t="$t" -v n="$API_N" 'BEGIN {printf "%.1f", t * 1e6 / n}')"
-	value api.ac_unsched_cpu "$s" "$(fsub "$c1" "$c0")"
+	measure_api "$s" "$pid" "$f" api.ac_unsched
 	reset_sched "$s"
 }
 

@@ -173,10 +173,7 @@ executor_emit_log(ErrorData *edata)
 		executor_prev_emit_log_hook(edata);
 
 	if (edata->elevel >= ERROR && !executor_resetting &&
-		executor_slot != NULL && edata->message != NULL &&
-		executor_slot->generation == executor_generation &&
-		(executor_slot->state == BEAT_SLOT_STARTING ||
-		 executor_slot->state == BEAT_SLOT_RUNNING))
+		edata->message != NULL && executor_owns_run())
 	{
 		executor_set_message(edata->message);
 		memcpy(executor_slot->sqlstate, unpack_sql_state(edata->sqlerrcode), 6);
@@ -418,9 +415,7 @@ executor_run_local(BeatRunSlot *slot, ExecutorRun *run)
 	 * Stay for the next run only if pooling is on and nothing this session
 	 * took at connection time has changed since.
 	 */
-	reusable = (beat_session_idle_timeout > 0 &&
-				slot->session_generation ==
-				pg_atomic_read_u64(&beat_shared->pool_generation));
+	reusable = beat_session_idle_timeout > 0 && beat_session_is_current(slot);
 	if (reusable)
 	{
 		executor_resetting = true;

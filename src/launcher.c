@@ -207,7 +207,6 @@ typedef struct LauncherSlot
 									 * and sessions adopted after restart */
 	dsm_segment *command_seg;
 	int64		timeout_usecs;	/* the job's timeout; 0 = none */
-	TimestampTz timeout_at;		/* when the run must be cancelled; 0 = never */
 	TimestampTz terminate_at;	/* when a cancelled run is terminated */
 	bool		on_failure;		/* runs a job's on_failure command */
 	bool		recorded;		/* the final outcome is committed */
@@ -283,6 +282,34 @@ static void launcher_after_failure(int64 jobid, TimestampTz slot,
 static void launcher_final_failure(LauncherJob *job, int64 runid,
 								   TimestampTz scheduled_time, int32 attempt,
 								   const BeatRunOutcome *o);
+
+/*
+ * A transaction of the launcher's own, with SPI connected and a snapshot:
+ * what the catalog.c functions expect.
+ */
+static void
+launcher_xact_begin(void)
+{
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+}
+
+static void
+launcher_xact_end(void)
+{
+	PopActiveSnapshot();
+	SPI_finish();
+	CommitTransactionCommand();
+}
+
+/* May a run take the slot: it holds neither a run nor an exiting session? */
+static inline bool
+launcher_slot_is_open(int slotno)
+{
+	return !launcher_slots[slotno].in_use && !launcher_slots[slotno].retiring;
+}
 
 /* ----------------------------------------------------------------
  * Registration
@@ -830,19 +857,14 @@ launcher_load_jobs(bool at_startup, TimestampTz now)
 			return;
 	}
 
-	SetCurrentStatementStartTimestamp();
-	StartTransactionCommand();
-	SPI_connect();
-	PushActiveSnapshot(GetTransactionSnapshot());
+	launcher_xact_begin();
 
 	if (full)
 		launcher_load_all_jobs(&load);
 	else
 		launcher_load_changed_jobs(&load, nchanged);
 
-	PopActiveSnapshot();
-	SPI_finish();
-	CommitTransactionCommand();
+	launcher_xact_end();
 
 	if (full)
 		ereport(DEBUG1,
@@ -958,7 +980,7 @@ launcher_can_prewarm(LauncherJob *job, TimestampTz now)
 		job->pending || launcher_extra_due(now))
 		return false;
 	for (i = 0; i < beat_shared->nslots; i++)
-		if (!launcher_slots[i].in_use && !launcher_slots[i].retiring)
+		if (launcher_slot_is_open(i))
 			nfree++;
 	return nfree > launcher_nready;
 }
@@ -1060,8 +1082,7 @@ launcher_session_fits(int slotno, Oid database_oid, Oid user_oid)
 	return ls->session && !ls->retiring && !launcher_session_gone(slotno) &&
 		slot->state == BEAT_SLOT_IDLE && !slot->retire &&
 		slot->database_oid == database_oid && slot->user_oid == user_oid &&
-		slot->session_generation ==
-		pg_atomic_read_u64(&beat_shared->pool_generation);
+		beat_session_is_current(slot);
 }
 
 /*
@@ -1120,7 +1141,7 @@ launcher_slot_open(void)
 	int			i;
 
 	for (i = 0; i < beat_shared->nslots; i++)
-		if (!launcher_slots[i].in_use && !launcher_slots[i].retiring)
+		if (launcher_slot_is_open(i))
 			return true;
 	return false;
 }
@@ -1181,8 +1202,7 @@ launcher_release_slot(int slotno, TimestampTz now)
 
 	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
 	keep = slot->reusable && !slot->retire && beat_session_idle_timeout > 0 &&
-		slot->session_generation ==
-		pg_atomic_read_u64(&beat_shared->pool_generation);
+		beat_session_is_current(slot);
 	slot->state = BEAT_SLOT_IDLE;
 	slot->runid = 0;
 	slot->jobid = 0;
@@ -1207,7 +1227,6 @@ launcher_reap_sessions(TimestampTz now)
 {
 	TimestampTz next = DT_NOEND;
 	int64		timeout = (int64) beat_session_idle_timeout * 1000;
-	uint64		pool_generation = pg_atomic_read_u64(&beat_shared->pool_generation);
 	int			i;
 
 	for (i = 0; i < beat_shared->nslots; i++)
@@ -1225,7 +1244,7 @@ launcher_reap_sessions(TimestampTz now)
 		if (ls->retiring)
 			continue;
 		if (timeout <= 0 || ls->idle_since + timeout <= now || slot->retire ||
-			slot->session_generation != pool_generation)
+			!beat_session_is_current(slot))
 			launcher_retire_session(i);
 		else
 			next = Min(next, ls->idle_since + timeout);
@@ -2057,7 +2076,6 @@ launcher_start_run(LauncherNewRun *nr)
 	Latch	   *old_latch = NULL;
 
 	ls->timeout_usecs = nr->job->row->timeout_usecs;
-	ls->timeout_at = 0;
 	ls->terminate_at = 0;
 	/*
 	 * The command, then the failed run's JSON (empty for a normal run), then
@@ -2101,8 +2119,7 @@ launcher_start_run(LauncherNewRun *nr)
 	 */
 	if (nr->pooled &&
 		(slot->retire || slot->state != BEAT_SLOT_IDLE ||
-		 slot->session_generation !=
-		 pg_atomic_read_u64(&beat_shared->pool_generation)))
+		 !beat_session_is_current(slot)))
 	{
 		old_latch = slot->worker_latch;
 		nr->pooled = false;
@@ -2122,7 +2139,6 @@ launcher_start_run(LauncherNewRun *nr)
 	slot->encoding = GetDatabaseEncoding();
 	slot->command_handle = ls->command_seg ?
 		dsm_segment_handle(ls->command_seg) : DSM_HANDLE_INVALID;
-	slot->dispatch_time = GetCurrentTimestamp();
 	if (!nr->pooled)
 	{
 		slot->pid = 0;
@@ -2269,10 +2285,7 @@ launcher_close_interrupted(void)
 		if (launcher_slots[i].in_use)
 			keep[nkeep++] = launcher_slots[i].runid;
 
-	SetCurrentStatementStartTimestamp();
-	StartTransactionCommand();
-	SPI_connect();
-	PushActiveSnapshot(GetTransactionSnapshot());
+	launcher_xact_begin();
 	/*
 	 * On a promoted standby the runs left open were in flight on the old
 	 * primary: say so, the DBA will look for them there.
@@ -2281,9 +2294,7 @@ launcher_close_interrupted(void)
 												 PromoteIsTriggered() ?
 												 "primary changed: the run was in flight on the previous primary when this server was promoted" :
 												 "server restarted");
-	PopActiveSnapshot();
-	SPI_finish();
-	CommitTransactionCommand();
+	launcher_xact_end();
 
 	if (closed > 0)
 		ereport(LOG,
@@ -2381,10 +2392,7 @@ launcher_check_overdue(TimestampTz now)
 		return;
 	launcher_last_overdue_check = now;
 
-	SetCurrentStatementStartTimestamp();
-	StartTransactionCommand();
-	SPI_connect();
-	PushActiveSnapshot(GetTransactionSnapshot());
+	launcher_xact_begin();
 	payloads = beat_catalog_take_overdue(default_usecs);
 	foreach(lc, payloads)
 	{
@@ -2393,9 +2401,7 @@ launcher_check_overdue(TimestampTz now)
 		ereport(LOG,
 				(errmsg("pg_beat: job overdue: %s", (char *) lfirst(lc))));
 	}
-	PopActiveSnapshot();
-	SPI_finish();
-	CommitTransactionCommand();
+	launcher_xact_end();
 }
 
 static void
@@ -2407,15 +2413,10 @@ launcher_purge_history(TimestampTz now)
 		return;
 	launcher_last_purge = now;
 
-	SetCurrentStatementStartTimestamp();
-	StartTransactionCommand();
-	SPI_connect();
-	PushActiveSnapshot(GetTransactionSnapshot());
+	launcher_xact_begin();
 	(void) beat_catalog_purge_history(retention, BEAT_PURGE_BATCH);
 	beat_catalog_purge_stats();
-	PopActiveSnapshot();
-	SPI_finish();
-	CommitTransactionCommand();
+	launcher_xact_end();
 }
 
 /*
@@ -2558,10 +2559,7 @@ beat_launcher_main(Datum main_arg)
 		if (outcomes != NIL || refusals != NIL || launcher_extra_due(now) ||
 			(!pairingheap_is_empty(launcher_ready) && launcher_slot_open()))
 		{
-			SetCurrentStatementStartTimestamp();
-			StartTransactionCommand();
-			SPI_connect();
-			PushActiveSnapshot(GetTransactionSnapshot());
+			launcher_xact_begin();
 			/* what we allocate must outlive the transaction */
 			MemoryContextSwitchTo(launcher_scratch);
 
@@ -2625,9 +2623,7 @@ beat_launcher_main(Datum main_arg)
 
 			newruns = launcher_record_new_runs(now);
 
-			PopActiveSnapshot();
-			SPI_finish();
-			CommitTransactionCommand();
+			launcher_xact_end();
 			MemoryContextSwitchTo(launcher_scratch);
 		}
 

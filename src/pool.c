@@ -127,12 +127,8 @@ pool_xact_callback(XactEvent event, void *arg)
 	{
 		case XACT_EVENT_COMMIT:
 		case XACT_EVENT_PARALLEL_COMMIT:
-			if (pool_invalidate_at_commit)
-				beat_pool_invalidate();
-			pool_invalidate_at_commit = false;
-			break;
 		case XACT_EVENT_PREPARE:
-			/* COMMIT PREPARED may come from anywhere: invalidate now */
+			/* at PREPARE too: COMMIT PREPARED may come from anywhere */
 			if (pool_invalidate_at_commit)
 				beat_pool_invalidate();
 			pool_invalidate_at_commit = false;

@@ -367,7 +367,9 @@ beat_xact_callback(XactEvent event, void *arg)
 			if (beat_jobs_changed || beat_pending_requests != NIL)
 				ereport(ERROR,
 						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-						 errmsg("cannot PREPARE a transaction that changed pg_beat jobs or requested runs")));
+						 errmsg("cannot PREPARE a transaction that changed pg_beat jobs or requested runs"),
+						 errdetail("pg_beat hands changes to its launcher at COMMIT, which COMMIT PREPARED would bypass."),
+						 errhint("Change jobs in a transaction of its own.")));
 			break;
 		default:
 			break;

@@ -67,7 +67,6 @@ typedef struct BeatRunSlot
 								 * database's, for a remote run */
 	dsm_handle	command_handle; /* DSM segment: command, failed-run JSON and,
 								 * when remote, host, database, user */
-	TimestampTz dispatch_time;
 
 	/* the session: set by the worker */
 	Latch	   *worker_latch;	/* where the launcher hands over a run */
@@ -139,6 +138,17 @@ typedef struct BeatShared
 } BeatShared;
 
 extern BeatShared *beat_shared;
+
+/*
+ * Is the slot's session as current as a new one would be: nothing it took
+ * at connection time has changed since (pool.c)?
+ */
+static inline bool
+beat_session_is_current(const BeatRunSlot *slot)
+{
+	return slot->session_generation ==
+		pg_atomic_read_u64(&beat_shared->pool_generation);
+}
 
 extern void beat_shmem_init_hooks(void);
 extern void beat_wake_launcher(void);

@@ -154,6 +154,12 @@ is($ret, 0, 'DROP DATABASE succeeds while a pooled session was connected')
 cmp_ok(time() - $t0, '<', 4, 'without waiting for the session to time out');
 
 # --- idle sessions leave after cron.session_idle_timeout
+# (DROP DATABASE retired every idle session: make one)
+sql("DELETE FROM probe WHERE tag = 'clean'");
+is(run_and_wait($clean), 'succeeded: INSERT 0 1', 'alice runs again');
+ok( poll_within($node, 'postgres',
+		"SELECT count(*) >= 1 FROM pg_stat_activity WHERE backend_type = 'pg_beat job' AND state = 'idle'"),
+	'an idle session waits (5 min timeout)');
 sql("ALTER SYSTEM SET cron.session_idle_timeout = '1s'");
 sql("SELECT pg_reload_conf()");
 ok( poll_within($node, 'postgres',
