@@ -2,7 +2,9 @@
 # Sourced, not run.
 
 PG_MAJOR=15
-PG_BIN=/usr/lib/postgresql/$PG_MAJOR/bin
+# PG_BIN may point at a relocated copy of the installation (a private
+# install target, so that two checkouts can be tested at once).
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/$PG_MAJOR/bin}"
 export PATH="$PG_BIN:$PATH"
 
 BEAT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
