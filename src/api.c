@@ -449,7 +449,14 @@ cron_running_runs(PG_FUNCTION_ARGS)
 			nulls[6] = true;
 
 		nulls[7] = nulls[8] = true;
-		if (copy.pid != 0 && (proc = BackendPidGetProc(copy.pid)) != NULL)
+		if (copy.awaiting_worker)
+		{
+			/* recorded, but max_worker_processes has no room yet */
+			values[7] = CStringGetTextDatum("pg_beat");
+			values[8] = CStringGetTextDatum("WaitingForBackgroundWorker");
+			nulls[7] = nulls[8] = false;
+		}
+		else if (copy.pid != 0 && (proc = BackendPidGetProc(copy.pid)) != NULL)
 		{
 			uint32		info = *((volatile uint32 *) &proc->wait_event_info);
 			const char *type = pgstat_get_wait_event_type(info);

@@ -11,8 +11,10 @@
  * which PostgreSQL itself refuses VACUUM and committing procedures; explicit
  * BEGIN/COMMIT inside the string behave as in psql.  This is a trimmed
  * rendition of exec_simple_query() in src/backend/tcop/postgres.c, without
- * the protocol messages, logging and statistics that only make sense for a
- * client connection.
+ * the protocol messages that only make sense for a client connection.  What
+ * a DBA set for sessions applies as it would to psql's: log_statement,
+ * log_min_duration_statement (and its sampling), log_min_error_statement
+ * (the statement is the current query), statement_timeout.
  *
  *-------------------------------------------------------------------------
  */
@@ -85,6 +87,27 @@ exec_completion_string(const QueryCompletion *qc)
 	return pstrdup(name);
 }
 
+/*
+ * Does log_statement ask for this command to be logged?  As
+ * check_log_statement() in postgres.c, which is not exported.
+ */
+static bool
+exec_log_statement_wanted(List *parsetree_list)
+{
+	ListCell   *lc;
+
+	if (log_statement == LOGSTMT_NONE)
+		return false;
+	if (log_statement == LOGSTMT_ALL)
+		return true;
+	foreach(lc, parsetree_list)
+	{
+		if (GetCommandLogLevel((Node *) lfirst(lc)) <= log_statement)
+			return true;
+	}
+	return false;
+}
+
 char *
 beat_exec_command(const char *query_string)
 {
@@ -93,6 +116,11 @@ beat_exec_command(const char *query_string)
 	List	   *parsetree_list;
 	ListCell   *parsetree_item;
 	bool		use_implicit_block;
+	bool		was_logged = false;
+	char		msec_str[32];
+
+	/* errors name the statement, as log_min_error_statement asks */
+	debug_query_string = query_string;
 
 	/*
 	 * Parse trees and plans must outlive the transactions that a COMMIT
@@ -106,6 +134,14 @@ beat_exec_command(const char *query_string)
 	exec_start_xact_command();
 	MemoryContextSwitchTo(exec_context);
 	parsetree_list = pg_parse_query(query_string);
+
+	if (exec_log_statement_wanted(parsetree_list))
+	{
+		ereport(LOG,
+				(errmsg("statement: %s", query_string),
+				 errhidestmt(true)));
+		was_logged = true;
+	}
 
 	/* several statements in one string run as one transaction block */
 	use_implicit_block = (list_length(parsetree_list) > 1);
@@ -197,6 +233,22 @@ beat_exec_command(const char *query_string)
 	/* an empty string still opened and must close a transaction */
 	exec_finish_xact_command();
 
+	switch (check_log_duration(msec_str, was_logged))
+	{
+		case 1:
+			ereport(LOG,
+					(errmsg("duration: %s ms", msec_str),
+					 errhidestmt(true)));
+			break;
+		case 2:
+			ereport(LOG,
+					(errmsg("duration: %s ms  statement: %s",
+							msec_str, query_string),
+					 errhidestmt(true)));
+			break;
+	}
+
+	debug_query_string = NULL;
 	MemoryContextSwitchTo(result_context);
 	MemoryContextDelete(exec_context);
 	exec_context = NULL;
@@ -210,6 +262,7 @@ beat_exec_command(const char *query_string)
 void
 beat_exec_command_cleanup(void)
 {
+	debug_query_string = NULL;
 	exec_xact_started = false;
 	if (exec_context != NULL)
 	{

@@ -32,7 +32,10 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "access/xact.h"
+#include "catalog/pg_authid.h"
+#include "catalog/pg_database.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "pgstat.h"
@@ -41,11 +44,13 @@
 #include "storage/dsm.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
+#include "storage/procarray.h"
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
 #include "utils/elog.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 
 #include "exec_command.h"
@@ -92,6 +97,25 @@ static ExecutorOutcome executor_outcome;
 
 /* while resetting the session: its errors are not the run's */
 static bool executor_resetting = false;
+
+/*
+ * What a new session would be held to when it connects, read once when this
+ * one connected: a change to any of it (ALTER ROLE, ALTER DATABASE) retires
+ * pooled sessions (pool.c), and a reload that changes the preload libraries
+ * makes this one leave (executor_wait_for_run).
+ */
+typedef struct ExecutorSessionRules
+{
+	bool		superuser;		/* connection limits do not apply */
+	int			role_limit;		/* rolconnlimit; -1 = none */
+	int			database_limit; /* datconnlimit; -1 = none */
+	char	   *role_name;
+	char	   *database_name;
+	char	   *session_preload;	/* session_preload_libraries */
+	char	   *local_preload;	/* local_preload_libraries */
+} ExecutorSessionRules;
+
+static ExecutorSessionRules executor_rules;
 
 /*
  * Is the slot still this session's current run, and not finished?
@@ -253,15 +277,131 @@ executor_read_command(ExecutorRun *run)
 }
 
 /*
- * Mark the run as executing now; false if it was cancelled before it began.
- * A session started ahead of its slot (the launcher prewarms it) first waits
- * for the slot's instant, so the command starts on time.
+ * Would a new session of this run's role in this database be refused for
+ * its connection limit right now?  A background worker is exempt from the
+ * limits (the postmaster counts only client backends), so we count as a
+ * client connection would: the client backends of the role (database), the
+ * runs of ours executing for it, and this run.  Idle pooled sessions do not
+ * count: a run without pooling would not have them.  Returns the refusal
+ * message, or NULL.  Caller holds the lock, so that two runs starting at
+ * once count each other.
+ */
+static char *
+executor_connection_refusal(void)
+{
+	int			role_count = 0;
+	int			database_count = 0;
+	int			i;
+
+	if (executor_rules.superuser ||
+		(executor_rules.role_limit < 0 && executor_rules.database_limit < 0))
+		return NULL;
+
+	for (i = 0; i < beat_shared->nslots; i++)
+	{
+		BeatRunSlot *other = &beat_shared->slots[i];
+
+		if (other == executor_slot || other->state != BEAT_SLOT_RUNNING ||
+			other->remote)
+			continue;
+		if (other->user_oid == GetAuthenticatedUserId())
+			role_count++;
+		if (other->database_oid == MyDatabaseId)
+			database_count++;
+	}
+
+	if (executor_rules.database_limit >= 0 &&
+		CountDBConnections(MyDatabaseId) + database_count + 1 >
+		executor_rules.database_limit)
+		return psprintf("too many connections for database \"%s\"",
+						executor_rules.database_name);
+	if (executor_rules.role_limit >= 0 &&
+		CountUserBackends(GetAuthenticatedUserId()) + role_count + 1 >
+		executor_rules.role_limit)
+		return psprintf("too many connections for role \"%s\"",
+						executor_rules.role_name);
+	return NULL;
+}
+
+/*
+ * Finish connecting as a client backend would: load the libraries that
+ * session_preload_libraries and local_preload_libraries name (PostgresMain
+ * does, the background worker start does not), and note what the session
+ * is held to (ExecutorSessionRules).
+ */
+static void
+executor_session_start(void)
+{
+	HeapTuple	tuple;
+	MemoryContext oldcontext;
+
+	process_session_preload_libraries();
+
+	StartTransactionCommand();
+	oldcontext = MemoryContextSwitchTo(TopMemoryContext);
+	executor_rules.superuser = superuser_arg(GetAuthenticatedUserId());
+	executor_rules.role_limit = -1;
+	executor_rules.database_limit = -1;
+	tuple = SearchSysCache1(AUTHOID,
+							ObjectIdGetDatum(GetAuthenticatedUserId()));
+	if (HeapTupleIsValid(tuple))
+	{
+		Form_pg_authid form = (Form_pg_authid) GETSTRUCT(tuple);
+
+		executor_rules.role_limit = form->rolconnlimit;
+		executor_rules.role_name = pstrdup(NameStr(form->rolname));
+		ReleaseSysCache(tuple);
+	}
+	tuple = SearchSysCache1(DATABASEOID, ObjectIdGetDatum(MyDatabaseId));
+	if (HeapTupleIsValid(tuple))
+	{
+		Form_pg_database form = (Form_pg_database) GETSTRUCT(tuple);
+
+		executor_rules.database_limit = form->datconnlimit;
+		executor_rules.database_name = pstrdup(NameStr(form->datname));
+		ReleaseSysCache(tuple);
+	}
+	executor_rules.session_preload = pstrdup(session_preload_libraries_string ?
+											 session_preload_libraries_string : "");
+	executor_rules.local_preload = pstrdup(local_preload_libraries_string ?
+										   local_preload_libraries_string : "");
+	MemoryContextSwitchTo(oldcontext);
+	CommitTransactionCommand();
+}
+
+/*
+ * Would a session connecting now load other libraries than this one did?
+ */
+static bool
+executor_preload_changed(void)
+{
+	const char *session = session_preload_libraries_string ?
+		session_preload_libraries_string : "";
+	const char *local = local_preload_libraries_string ?
+		local_preload_libraries_string : "";
+
+	return strcmp(session, executor_rules.session_preload) != 0 ||
+		strcmp(local, executor_rules.local_preload) != 0;
+}
+
+/*
+ * Mark the run as executing now; false if it did not begin: cancelled
+ * before it began (the launcher records that as skipped, since nothing
+ * ran), or refused as a new session would be.  A session started ahead of
+ * its slot (the launcher prewarms it) first waits for the slot's instant,
+ * so the command starts on time.
+ *
+ * The statement start timestamp is set here: the transactions of the
+ * command take their start (now(), pg_stat_activity.xact_start) from it, so
+ * the command sees the instant it started, as under psql -c, not the moment
+ * the session connected, was prewarmed or finished its previous run.
  */
 static bool
 executor_mark_running(BeatRunSlot *slot)
 {
 	Latch	   *latch;
 	TimestampTz scheduled_time = slot->scheduled_time;
+	char	   *refusal = NULL;
 
 	for (;;)
 	{
@@ -288,7 +428,16 @@ executor_mark_running(BeatRunSlot *slot)
 						ERRCODE_QUERY_CANCELED, 0, false);
 		return false;
 	}
-	slot->start_time = GetCurrentTimestamp();
+	if (!slot->remote)
+		refusal = executor_connection_refusal();
+	if (refusal != NULL)
+	{
+		LWLockRelease(beat_shared->lock);
+		executor_finish(false, refusal, ERRCODE_TOO_MANY_CONNECTIONS, 0, false);
+		return false;
+	}
+	SetCurrentStatementStartTimestamp();
+	slot->start_time = GetCurrentStatementStartTimestamp();
 	slot->state = BEAT_SLOT_RUNNING;
 	latch = beat_shared->launcher_latch;
 	LWLockRelease(beat_shared->lock);
@@ -451,6 +600,7 @@ static bool
 executor_wait_for_run(BeatRunSlot *slot, ExecutorRun *run)
 {
 	long		stats_ms = pgstat_report_stat(false);
+	bool		stale = false;
 
 	for (;;)
 	{
@@ -471,6 +621,8 @@ executor_wait_for_run(BeatRunSlot *slot, ExecutorRun *run)
 		{
 			ConfigReloadPending = false;
 			ProcessConfigFile(PGC_SIGHUP);
+			/* a new session would load other libraries: leave */
+			stale = executor_preload_changed();
 		}
 		if (stats_ms > 0)
 			stats_ms = pgstat_report_stat(false);
@@ -489,6 +641,12 @@ executor_wait_for_run(BeatRunSlot *slot, ExecutorRun *run)
 			executor_generation = slot->generation;
 			executor_take_run(slot, run);
 			got = true;
+		}
+		else if (stale)
+		{
+			/* retire ourselves: the launcher hands us nothing from now on */
+			slot->retire = true;
+			leave = true;
 		}
 		LWLockRelease(beat_shared->lock);
 
@@ -561,6 +719,7 @@ beat_run_worker_main(Datum main_arg)
 	}
 
 	BackgroundWorkerInitializeConnectionByOid(run.database_oid, run.user_oid, 0);
+	executor_session_start();
 
 	while (executor_run_local(slot, &run))
 	{

@@ -125,6 +125,9 @@
  */
 #define BEAT_CANCEL_GRACE	(5 * USECS_PER_SEC)
 
+/* While runs wait for a background worker, look for one this often. */
+#define BEAT_AWAIT_WORKER_MS	20
+
 /* Longest sleep: the launcher re-checks settings and retention this often. */
 #define BEAT_MAX_SLEEP_MS	60000
 
@@ -210,6 +213,8 @@ typedef struct LauncherSlot
 	TimestampTz terminate_at;	/* when a cancelled run is terminated */
 	bool		on_failure;		/* runs a job's on_failure command */
 	bool		recorded;		/* the final outcome is committed */
+	bool		awaiting_worker;	/* recorded, waits for a free worker */
+	TimestampTz due;			/* when the run fell due: orders the wait */
 	int64		first_runid;	/* runid of the run's first attempt */
 } LauncherSlot;
 
@@ -267,15 +272,21 @@ static List *launcher_extra = NIL;	/* of LauncherExtraRun, in launcher_context *
 static int	launcher_nready = 0;	/* jobs in launcher_ready */
 static int	launcher_overdue_jobs = 0;	/* jobs with their own overdue_after */
 static TimestampTz launcher_last_overdue_check = 0;
+static int	launcher_nawaiting = 0; /* runs waiting for a background worker */
+static bool launcher_worker_shortage = false;	/* warned, not yet over */
 
 static void launcher_cancel_job_runs(int64 jobid, BeatCancelReason reason,
 									 TimestampTz now);
+static char *launcher_not_begun_message(const BeatRunSlot *slot);
 static char *launcher_cancel_message(BeatCancelReason reason,
 									 int64 timeout_usecs);
 static void launcher_add_extra(int64 jobid, int64 runid, TimestampTz slot,
 							   int32 attempt, TimestampTz due);
 static int64 launcher_retry_delay(LauncherJob *job, int32 attempt);
 static bool launcher_session_gone(int slotno);
+static bool launcher_register_worker(int slotno);
+static void launcher_await_worker(int slotno);
+static bool launcher_start_awaiting(void);
 static void launcher_after_failure(int64 jobid, TimestampTz slot,
 								   int32 attempt, int64 first_runid,
 								   BeatCancelReason reason, TimestampTz now);
@@ -1201,8 +1212,9 @@ launcher_release_slot(int slotno, TimestampTz now)
 	ls->idle_since = now;
 
 	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+	/* a run waiting for a worker needs this session's worker more */
 	keep = slot->reusable && !slot->retire && beat_session_idle_timeout > 0 &&
-		beat_session_is_current(slot);
+		beat_session_is_current(slot) && launcher_nawaiting == 0;
 	slot->state = BEAT_SLOT_IDLE;
 	slot->runid = 0;
 	slot->jobid = 0;
@@ -1280,6 +1292,38 @@ launcher_run_ended(int64 jobid, TimestampTz now)
 }
 
 /*
+ * Did the run in the slot end without its command ever starting, for a
+ * reason that is not the run's own?  Cancelled before it began (the job was
+ * paused, unscheduled or replaced), or its session was stopped or lost while
+ * it waited for the slot's instant.  Nothing ran, so it is not a failure:
+ * it is recorded skipped, with the reason, and neither retried nor
+ * announced.  A session refused as a new one would be (the role may not log
+ * in, too many connections) did not start either, but that is what psql -c
+ * would have met: a failure.
+ */
+static bool
+launcher_run_never_began(const BeatRunSlot *slot)
+{
+	if (slot->succeeded || slot->start_time != 0)
+		return false;
+	if (slot->cancel_reason != BEAT_CANCEL_NONE)
+		return true;
+	/* died without a word, or shut down / terminated (class 57P) */
+	return slot->sqlstate[0] == '\0' || strncmp(slot->sqlstate, "57P", 3) == 0;
+}
+
+/*
+ * A run stopped on purpose (unscheduled, deactivated, cancelled, replaced)
+ * is not a failure to announce or to hand to on_failure: someone asked for
+ * it.  A timeout is the job's own failure.
+ */
+static bool
+launcher_stopped_on_purpose(BeatCancelReason reason)
+{
+	return reason != BEAT_CANCEL_NONE && reason != BEAT_CANCEL_TIMEOUT;
+}
+
+/*
  * Look at every slot in use: runs that started get a 'running' outcome,
  * runs that ended their final outcome.  Slots whose outcome is collected
  * are listed in *done, to be freed once the outcomes are committed.
@@ -1351,7 +1395,13 @@ launcher_collect_outcomes(List **recorded, List **done, TimestampTz now)
 			o->status = slot->succeeded ? "succeeded" : "failed";
 			o->message = pstrdup(slot->message);
 			o->sqlstate = slot->sqlstate[0] ? pnstrdup(slot->sqlstate, 5) : NULL;
-			if (!slot->succeeded && slot->cancel_reason != BEAT_CANCEL_NONE)
+			if (launcher_run_never_began(slot))
+			{
+				o->status = "skipped";
+				o->message = launcher_not_begun_message(slot);
+				o->sqlstate = NULL;
+			}
+			else if (!slot->succeeded && slot->cancel_reason != BEAT_CANCEL_NONE)
 			{
 				o->message = launcher_cancel_message(slot->cancel_reason,
 													 ls->timeout_usecs);
@@ -1367,8 +1417,7 @@ launcher_collect_outcomes(List **recorded, List **done, TimestampTz now)
 			if (beat_log_run)
 				ereport(slot->succeeded ? DEBUG1 : LOG,
 						(errmsg("pg_beat: job " INT64_FORMAT " run " INT64_FORMAT " %s: %s",
-								slot->jobid, slot->runid,
-								slot->succeeded ? "succeeded" : "failed",
+								slot->jobid, slot->runid, o->status,
 								o->message)));
 		}
 
@@ -1399,7 +1448,7 @@ launcher_release_done(List *done, TimestampTz now)
 		int			slotno = lfirst_int(lc);
 		BeatRunSlot *slot = &beat_shared->slots[slotno];
 		int64		jobid = launcher_slots[slotno].jobid;
-		bool		failed = !slot->succeeded;
+		bool		failed = !slot->succeeded && !launcher_run_never_began(slot);
 		BeatCancelReason reason = slot->cancel_reason;
 		TimestampTz scheduled_time = slot->scheduled_time;
 		int32		attempt = slot->attempt;
@@ -1439,8 +1488,22 @@ launcher_cancel_slot(int slotno, BeatCancelReason reason, TimestampTz now)
 		slot->cancel_reason = reason;
 		pid = slot->pid;
 		send = true;
+		/* still waiting for a worker: it never begins */
+		if (slot->awaiting_worker)
+		{
+			slot->awaiting_worker = false;
+			slot->end_time = GetCurrentTimestamp();
+			slot->state = BEAT_SLOT_DONE;
+			send = false;
+		}
 	}
 	LWLockRelease(beat_shared->lock);
+	if (ls->awaiting_worker && !send)
+	{
+		ls->awaiting_worker = false;
+		launcher_nawaiting--;
+		SetLatch(MyLatch);
+	}
 
 	if (!send)
 		return;
@@ -1554,6 +1617,33 @@ launcher_cancel_message(BeatCancelReason reason, int64 timeout_usecs)
 			break;
 	}
 	return NULL;
+}
+
+/*
+ * Why a run that never began was skipped (launcher_run_never_began).
+ */
+static char *
+launcher_not_begun_message(const BeatRunSlot *slot)
+{
+	switch (slot->cancel_reason)
+	{
+		case BEAT_CANCEL_UNSCHEDULED:
+			return pstrdup("job run skipped: the job was unscheduled before the run started");
+		case BEAT_CANCEL_DEACTIVATED:
+			return pstrdup("job run skipped: the job was deactivated before the run started");
+		case BEAT_CANCEL_TIMEOUT:
+			return pstrdup("job run skipped: its timeout passed before the run started");
+		case BEAT_CANCEL_REQUESTED:
+			return pstrdup("job run skipped: cancelled by cron.cancel_run() before the run started");
+		case BEAT_CANCEL_REPLACED:
+			return pstrdup("job run skipped: replaced by a newer run before it started (overlap_policy replace)");
+		case BEAT_CANCEL_NONE:
+			break;
+	}
+	if (slot->message[0] != '\0')
+		return psprintf("job run skipped: its session stopped before the command started (%s)",
+						slot->message);
+	return pstrdup("job run skipped: its session stopped before the command started");
 }
 
 /* ----------------------------------------------------------------
@@ -1761,6 +1851,7 @@ launcher_record_one(LauncherJob *job, int64 runid, TimestampTz slot_time,
 	launcher_slots[slotno].jobid = job->jobid;
 	launcher_slots[slotno].runid = runid;
 	launcher_slots[slotno].first_runid = retry_of ? retry_of : runid;
+	launcher_slots[slotno].due = slot_time != 0 ? slot_time : GetCurrentTimestamp();
 	job->nrunning++;
 
 	nr->job = job;
@@ -2060,7 +2151,6 @@ launcher_start_run(LauncherNewRun *nr)
 {
 	LauncherSlot *ls = &launcher_slots[nr->slotno];
 	BeatRunSlot *slot = &beat_shared->slots[nr->slotno];
-	BackgroundWorker worker;
 	const char *command = nr->failed_run ? nr->job->row->on_failure :
 		nr->job->row->command;
 	size_t		len = strlen(command);
@@ -2070,9 +2160,6 @@ launcher_start_run(LauncherNewRun *nr)
 	size_t		partlen[3];
 	size_t		total;
 	int			i;
-	uint32		generation;
-	MemoryContext oldcontext;
-	bool		registered;
 	Latch	   *old_latch = NULL;
 
 	ls->timeout_usecs = nr->job->row->timeout_usecs;
@@ -2127,7 +2214,8 @@ launcher_start_run(LauncherNewRun *nr)
 			pfree(ls->handle);
 		ls->handle = NULL;
 	}
-	generation = ++slot->generation;
+	++slot->generation;
+	slot->awaiting_worker = false;
 	slot->runid = nr->runid;
 	slot->jobid = nr->job->jobid;
 	slot->database_oid = nr->database_oid;
@@ -2185,6 +2273,29 @@ launcher_start_run(LauncherNewRun *nr)
 		return;
 	}
 
+	/* runs that wait for a worker go first, in due order */
+	if (launcher_nawaiting > 0 || !launcher_register_worker(nr->slotno))
+		launcher_await_worker(nr->slotno);
+}
+
+/*
+ * Start the background worker of the run in the slot.  False when
+ * max_worker_processes has no room.
+ */
+static bool
+launcher_register_worker(int slotno)
+{
+	LauncherSlot *ls = &launcher_slots[slotno];
+	BeatRunSlot *slot = &beat_shared->slots[slotno];
+	BackgroundWorker worker;
+	MemoryContext oldcontext;
+	uint32		generation;
+	bool		registered;
+
+	LWLockAcquire(beat_shared->lock, LW_SHARED);
+	generation = slot->generation;
+	LWLockRelease(beat_shared->lock);
+
 	memset(&worker, 0, sizeof(worker));
 	worker.bgw_flags = BGWORKER_SHMEM_ACCESS |
 		BGWORKER_BACKEND_DATABASE_CONNECTION;
@@ -2193,10 +2304,11 @@ launcher_start_run(LauncherNewRun *nr)
 	snprintf(worker.bgw_library_name, BGW_MAXLEN, "pg_beat");
 	snprintf(worker.bgw_function_name, BGW_MAXLEN, "beat_run_worker_main");
 	snprintf(worker.bgw_name, BGW_MAXLEN, "pg_beat job " INT64_FORMAT,
-			 nr->job->jobid);
+			 ls->jobid);
 	snprintf(worker.bgw_type, BGW_MAXLEN, "pg_beat job");
-	worker.bgw_main_arg = Int32GetDatum(nr->slotno);
+	worker.bgw_main_arg = Int32GetDatum(slotno);
 	memcpy(worker.bgw_extra, &generation, sizeof(uint32));
+	/* the postmaster signals us when it starts or stops: our latch is set */
 	worker.bgw_notify_pid = MyProcPid;
 
 	/* the handle lives as long as the run, not the iteration */
@@ -2204,30 +2316,121 @@ launcher_start_run(LauncherNewRun *nr)
 	registered = RegisterDynamicBackgroundWorker(&worker, &ls->handle);
 	MemoryContextSwitchTo(oldcontext);
 	if (!registered)
-	{
-		static TimestampTz last_warning = 0;
-		TimestampTz now = GetCurrentTimestamp();
-
 		ls->handle = NULL;
-		LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
-		strlcpy(slot->message,
-				"could not start a background worker for the run: max_worker_processes is exhausted",
-				BEAT_MESSAGE_SIZE);
-		slot->end_time = now;
-		slot->state = BEAT_SLOT_DONE;
-		LWLockRelease(beat_shared->lock);
-		SetLatch(MyLatch);
+	return registered;
+}
 
-		/* one warning a minute, not one per run */
-		if (now - last_warning > 60 * USECS_PER_SEC)
-		{
-			last_warning = now;
-			ereport(WARNING,
-					(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
-					 errmsg("pg_beat: out of background worker slots"),
-					 errhint("Raise max_worker_processes above cron.max_running_jobs plus the other background workers of the server.")));
-		}
+/*
+ * Ask every idle pooled session to exit, to free its background worker.
+ */
+static void
+launcher_retire_idle_sessions(void)
+{
+	int			i;
+
+	for (i = 0; i < beat_shared->nslots; i++)
+	{
+		LauncherSlot *ls = &launcher_slots[i];
+
+		if (!ls->in_use && ls->session && !ls->retiring)
+			launcher_retire_session(i);
 	}
+}
+
+/*
+ * No background worker is free for the run in the slot: it stays recorded
+ * as 'starting' and waits, in due order, for a worker (never recorded
+ * failed for that reason).  Idle pooled sessions hold workers that a due
+ * run needs more, so they are all asked to exit first.  One warning per
+ * episode of shortage.
+ */
+static void
+launcher_await_worker(int slotno)
+{
+
+	launcher_slots[slotno].awaiting_worker = true;
+	launcher_nawaiting++;
+	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+	beat_shared->slots[slotno].awaiting_worker = true;
+	LWLockRelease(beat_shared->lock);
+
+	launcher_retire_idle_sessions();
+
+	if (!launcher_worker_shortage)
+	{
+		launcher_worker_shortage = true;
+		ereport(WARNING,
+				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+				 errmsg("pg_beat: out of background worker slots, runs wait for workers to free"),
+				 errdetail("max_worker_processes is %d.", max_worker_processes),
+				 errhint("Raise max_worker_processes above cron.max_running_jobs plus the other background workers of the server.")));
+	}
+}
+
+/*
+ * Start the runs that wait for a background worker, oldest due first, as
+ * far as workers are free.  A run stopped while it waited never began: it
+ * ends at once (recorded skipped).  Returns true while some still wait.
+ */
+static bool
+launcher_start_awaiting(void)
+{
+	while (launcher_nawaiting > 0)
+	{
+		int			best = -1;
+		int			i;
+		BeatRunSlot *slot;
+		bool		cancelled;
+
+		for (i = 0; i < beat_shared->nslots; i++)
+		{
+			if (!launcher_slots[i].in_use || !launcher_slots[i].awaiting_worker)
+				continue;
+			if (best < 0 ||
+				launcher_slots[i].due < launcher_slots[best].due ||
+				(launcher_slots[i].due == launcher_slots[best].due &&
+				 launcher_slots[i].runid < launcher_slots[best].runid))
+				best = i;
+		}
+		if (best < 0)
+		{
+			launcher_nawaiting = 0;
+			break;
+		}
+
+		slot = &beat_shared->slots[best];
+		LWLockAcquire(beat_shared->lock, LW_SHARED);
+		cancelled = slot->cancel_reason != BEAT_CANCEL_NONE;
+		LWLockRelease(beat_shared->lock);
+
+		if (!cancelled && !launcher_register_worker(best))
+		{
+			/* sessions that went idle since hold workers too */
+			launcher_retire_idle_sessions();
+			break;
+		}
+
+		launcher_slots[best].awaiting_worker = false;
+		launcher_nawaiting--;
+		LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+		slot->awaiting_worker = false;
+		if (cancelled)
+		{
+			slot->end_time = GetCurrentTimestamp();
+			slot->state = BEAT_SLOT_DONE;
+		}
+		LWLockRelease(beat_shared->lock);
+		if (cancelled)
+			SetLatch(MyLatch);
+	}
+
+	if (launcher_nawaiting == 0 && launcher_worker_shortage)
+	{
+		launcher_worker_shortage = false;
+		ereport(LOG,
+				(errmsg("pg_beat: background workers are free again, no run waits for one")));
+	}
+	return launcher_nawaiting > 0;
 }
 
 /* ----------------------------------------------------------------
@@ -2266,6 +2469,16 @@ launcher_adopt_slots(void)
 		launcher_slots[i].jobid = slot->jobid;
 		launcher_slots[i].runid = slot->runid;
 		launcher_slots[i].handle = NULL;
+		/*
+		 * A run that waited for a worker: its command went with the old
+		 * launcher's memory, and it never began (recorded skipped).
+		 */
+		if (slot->awaiting_worker)
+		{
+			slot->awaiting_worker = false;
+			slot->end_time = GetCurrentTimestamp();
+			slot->state = BEAT_SLOT_DONE;
+		}
 	}
 	LWLockRelease(beat_shared->lock);
 }
@@ -2588,6 +2801,8 @@ beat_launcher_main(Datum main_arg)
 					launcher_slots[o->slotno].on_failure)
 					continue;
 				slot = &beat_shared->slots[o->slotno];
+				if (launcher_stopped_on_purpose(slot->cancel_reason))
+					continue;
 				if (!launcher_will_retry(slot->jobid, slot->attempt,
 										 slot->cancel_reason))
 				{
@@ -2638,7 +2853,8 @@ beat_launcher_main(Datum main_arg)
 			launcher_release_done(done, now);
 		}
 
-		/* runs are recorded: start them */
+		/* runs are recorded: start them, after those waiting for workers */
+		(void) launcher_start_awaiting();
 		foreach(lc, newruns)
 			launcher_start_run((LauncherNewRun *) lfirst(lc));
 
@@ -2652,6 +2868,12 @@ beat_launcher_main(Datum main_arg)
 
 		/* sleep until the next slot, deadline, catalog change or run event */
 		sleep_ms = BEAT_MAX_SLEEP_MS;
+		/*
+		 * Workers we did not start (another extension's, parallel query's)
+		 * free without telling us: look again soon while runs wait.
+		 */
+		if (launcher_nawaiting > 0)
+			sleep_ms = BEAT_AWAIT_WORKER_MS;
 		if (beat_overdue_after_usecs() > 0 || launcher_overdue_jobs > 0)
 			sleep_ms = Min(sleep_ms, BEAT_OVERDUE_INTERVAL / 1000);
 		{

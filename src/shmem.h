@@ -67,6 +67,8 @@ typedef struct BeatRunSlot
 								 * database's, for a remote run */
 	dsm_handle	command_handle; /* DSM segment: command, failed-run JSON and,
 								 * when remote, host, database, user */
+	bool		awaiting_worker;	/* no background worker free yet: the
+									 * run waits for one (launcher.c) */
 
 	/* the session: set by the worker */
 	Latch	   *worker_latch;	/* where the launcher hands over a run */

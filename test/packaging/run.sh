@@ -128,7 +128,6 @@ port = $PORT
 unix_socket_directories = '$SCRATCH'
 shared_preload_libraries = 'pg_beat'
 cron.database_name = 'postgres'
-max_worker_processes = 16
 CONF
 runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$DATA" -l "$SCRATCH/server.log" -w start >/dev/null ||
 	{ cat "$SCRATCH/server.log"; fail "the cluster did not start"; }

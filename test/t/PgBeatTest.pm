@@ -21,7 +21,8 @@ use Time::HiRes qw(usleep time);
 our @EXPORT = qw(beat_node poll_within wait_until_time launcher_pid
   first_finished_run wait_finished_runs);
 
-# A node with pg_beat preloaded and watching database 'postgres'.
+# A node with pg_beat preloaded and watching database 'postgres', on
+# PostgreSQL's default settings otherwise (max_worker_processes = 8).
 # %opts: allows_streaming => 1, crash_restart => 1 (Cluster.pm turns
 # restart_after_crash off), conf => extra postgresql.conf text,
 # preload => 0 (a node without pg_beat), extension => 0 (do not create it).
@@ -36,7 +37,6 @@ sub beat_node
 		$node->append_conf('postgresql.conf', <<'EOC');
 shared_preload_libraries = 'pg_beat'
 cron.database_name = 'postgres'
-max_worker_processes = 40
 EOC
 	}
 	$node->append_conf('postgresql.conf', "restart_after_crash = on\n")
