@@ -332,13 +332,30 @@ beat_catalog_update_run(const BeatRunOutcome *outcome)
 /*
  * Close runs left 'starting' or 'running' by a crash or restart, except the
  * ones still in flight (keep).  Returns how many were closed.
+ *
+ * What such a run did is known only in part.  A run still 'starting' may
+ * have waited for its slot or may have run a short command already (a run
+ * is written 'running' only after BEAT_RUNNING_AFTER).  So the history
+ * claims only what the WAL proves: every transaction of a run's command
+ * commits after its slot (after its start, once 'running'), so when nothing
+ * committed after that instant reached this server (survived_until, the
+ * last transaction a promoted standby replayed; 0 when unknown, as after a
+ * crash), none of the run's work is here: a 'starting' run never took
+ * effect and is skipped (it is run again within the misfire grace, see
+ * beat_catalog_load_retries), a 'running' one failed and may be retried.
+ * Any other run may have committed: it is recorded failed with an "outcome
+ * unknown" message and never retried, since running it again could do its
+ * work twice.  (Knowing for sure needs the command's transaction id in the
+ * history, which the catalog does not have yet.)
  */
 uint64
 beat_catalog_close_interrupted_runs(const int64 *keep, int nkeep,
-									const char *message)
+									bool promoted, TimestampTz survived_until)
 {
-	Oid			argtypes[2] = {INT8ARRAYOID, TEXTOID};
-	Datum		values[2];
+	Oid			argtypes[5] = {INT8ARRAYOID, TIMESTAMPTZOID, TEXTOID, TEXTOID,
+	TEXTOID};
+	Datum		values[5];
+	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
 	Datum	   *elems;
 	ArrayType  *arr;
 	int			i;
@@ -350,15 +367,39 @@ beat_catalog_close_interrupted_runs(const int64 *keep, int nkeep,
 	arr = construct_array(elems, nkeep, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
 
 	values[0] = PointerGetDatum(arr);
-	values[1] = CStringGetTextDatum(message);
+	values[1] = TimestampTzGetDatum(survived_until);
+	if (survived_until == 0)
+		nulls[1] = 'n';
+	if (promoted)
+	{
+		values[2] = CStringGetTextDatum(BEAT_NOT_BEGUN_PROMOTED);
+		values[3] = CStringGetTextDatum("primary changed: the run was in flight on the previous primary, and none of its work reached this server");
+		values[4] = CStringGetTextDatum("primary changed: the run was in flight on the previous primary when this server was promoted; " BEAT_OUTCOME_UNKNOWN);
+	}
+	else
+	{
+		values[2] = CStringGetTextDatum(BEAT_NOT_BEGUN_PROMOTED);
+		values[3] = CStringGetTextDatum("server restarted");
+		values[4] = CStringGetTextDatum("server restarted while the run was in flight; " BEAT_OUTCOME_UNKNOWN);
+	}
 
 	ret = SPI_execute_with_args("UPDATE cron.job_run_details SET"
-								" status = 'failed',"
-								" return_message = $2,"
+								" status = CASE"
+								"  WHEN $2 IS NULL THEN 'failed'"
+								"  WHEN status OPERATOR(pg_catalog.=) 'starting'"
+								"   AND scheduled_time OPERATOR(pg_catalog.>) $2 THEN 'skipped'"
+								"  ELSE 'failed' END,"
+								" return_message = CASE"
+								"  WHEN $2 IS NULL THEN $5"
+								"  WHEN status OPERATOR(pg_catalog.=) 'starting'"
+								"   AND scheduled_time OPERATOR(pg_catalog.>) $2 THEN $3"
+								"  WHEN status OPERATOR(pg_catalog.=) 'running'"
+								"   AND start_time OPERATOR(pg_catalog.>) $2 THEN $4"
+								"  ELSE $5 END,"
 								" end_time = pg_catalog.now()"
 								" WHERE status OPERATOR(pg_catalog.=) ANY (ARRAY['starting', 'running']::pg_catalog.text[])"
 								" AND NOT runid OPERATOR(pg_catalog.=) ANY ($1)",
-								2, argtypes, values, NULL, false, 0);
+								5, argtypes, values, nulls, false, 0);
 	if (ret != SPI_OK_UPDATE)
 		elog(ERROR, "could not close interrupted runs: SPI error %d", ret);
 	return SPI_processed;
@@ -391,7 +432,10 @@ beat_catalog_purge_history(int64 retention_usecs, int limit)
 
 /*
  * Failed attempts of scheduled slots that still have retries left and whose
- * next attempt was never recorded: a restart must not lose them.  Returns a
+ * next attempt was never recorded: a restart must not lose them.  Also the
+ * slots whose run never took effect because the primary changed
+ * (beat_catalog_close_interrupted_runs) while they are within the misfire
+ * grace: they run late, once, like any slot a short outage made late.  Returns a
  * list of BeatRetryRow, allocated in cxt.
  */
 List *
@@ -410,11 +454,15 @@ beat_catalog_load_retries(MemoryContext cxt)
 					  "  COALESCE(r.retry_of, r.runid)"
 					  " FROM cron.job_run_details r"
 					  " JOIN cron.job j ON j.jobid = r.jobid"
-					  " WHERE r.status = 'failed'"
+					  " WHERE ((r.status = 'failed'"
+					  "         AND r.attempt <= j.max_retries"
+					  "         AND r.return_message NOT LIKE 'job run cancelled%'"
+					  "         AND r.return_message NOT LIKE '%" BEAT_OUTCOME_UNKNOWN "'"
+					  "         AND r.end_time > now() - '1 day'::interval)"
+					  "        OR (r.status = 'skipped'"
+					  "         AND r.return_message = '" BEAT_NOT_BEGUN_PROMOTED "'"
+					  "         AND r.scheduled_time > now() - '" CppAsString2(BEAT_MISFIRE_GRACE_SECONDS) " s'::interval))"
 					  "   AND j.active"
-					  "   AND r.attempt <= j.max_retries"
-					  "   AND r.return_message NOT LIKE 'job run cancelled%'"
-					  "   AND r.end_time > now() - '1 day'::interval"
 					  "   AND NOT EXISTS (SELECT 1 FROM cron.job_run_details n"
 					  "     WHERE n.jobid = r.jobid"
 					  "       AND n.attempt > r.attempt"

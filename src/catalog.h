@@ -98,8 +98,8 @@ extern int64 beat_catalog_insert_run(const BeatJobRow *job, int64 runid,
 extern List *beat_catalog_load_retries(MemoryContext cxt);
 extern void beat_catalog_update_run(const BeatRunOutcome *outcome);
 extern uint64 beat_catalog_close_interrupted_runs(const int64 *keep,
-												  int nkeep,
-												  const char *message);
+												 int nkeep, bool promoted,
+												 TimestampTz survived_until);
 extern uint64 beat_catalog_purge_history(int64 retention_usecs, int limit);
 extern void beat_catalog_update_stats(int64 jobid, const char *status,
 									  TimestampTz start_time,
@@ -107,5 +107,17 @@ extern void beat_catalog_update_stats(int64 jobid, const char *status,
 									  TimestampTz scheduled_time);
 extern void beat_catalog_purge_stats(void);
 extern List *beat_catalog_take_overdue(int64 default_usecs);
+
+/*
+ * Why runs interrupted by a restart or a failover were closed as they were
+ * (beat_catalog_close_interrupted_runs); the retry logic reads them back.
+ */
+#define BEAT_OUTCOME_UNKNOWN \
+	"its command may have committed, so its outcome is unknown and it is not retried"
+#define BEAT_NOT_BEGUN_PROMOTED \
+	"job run skipped: the primary changed before the run took effect (none of its work reached this server)"
+
+/* Slots this much late still run; older ones follow misfire_policy. */
+#define BEAT_MISFIRE_GRACE_SECONDS 60
 
 #endif							/* PG_BEAT_CATALOG_H */

@@ -109,7 +109,7 @@
 #define BEAT_RELOAD_GAP		(10 * 1000)
 
 /* Slots this much late still run; older ones follow misfire_policy. */
-#define BEAT_MISFIRE_GRACE	(60 * USECS_PER_SEC)
+#define BEAT_MISFIRE_GRACE	(BEAT_MISFIRE_GRACE_SECONDS * USECS_PER_SEC)
 
 /* How often the launcher purges old history, at most. */
 #define BEAT_PURGE_INTERVAL (60 * USECS_PER_SEC)
@@ -124,6 +124,9 @@
  * (remote.c), so change both together.
  */
 #define BEAT_CANCEL_GRACE	(5 * USECS_PER_SEC)
+
+/* At a shutdown, how long the launcher waits for its runs to end. */
+#define BEAT_STOP_GRACE		(500 * 1000)
 
 /* While runs wait for a background worker, look for one this often. */
 #define BEAT_AWAIT_WORKER_MS	20
@@ -273,6 +276,10 @@ static int	launcher_nready = 0;	/* jobs in launcher_ready */
 static int	launcher_overdue_jobs = 0;	/* jobs with their own overdue_after */
 static TimestampTz launcher_last_overdue_check = 0;
 static int	launcher_nawaiting = 0; /* runs waiting for a background worker */
+
+/* SIGTERM: stop gently (launcher_stop), if it comes between iterations */
+static volatile sig_atomic_t launcher_may_stop_gently = false;
+static volatile sig_atomic_t launcher_stop_requested = false;
 static bool launcher_worker_shortage = false;	/* warned, not yet over */
 
 static void launcher_cancel_job_runs(int64 jobid, BeatCancelReason reason,
@@ -2501,17 +2508,18 @@ launcher_close_interrupted(void)
 	launcher_xact_begin();
 	/*
 	 * On a promoted standby the runs left open were in flight on the old
-	 * primary: say so, the DBA will look for them there.
+	 * primary: say so, the DBA will look for them there.  What the standby
+	 * replayed last bounds what of them can be here.
 	 */
 	closed = beat_catalog_close_interrupted_runs(keep, nkeep,
+												 PromoteIsTriggered(),
 												 PromoteIsTriggered() ?
-												 "primary changed: the run was in flight on the previous primary when this server was promoted" :
-												 "server restarted");
+												 GetLatestXTime() : 0);
 	launcher_xact_end();
 
 	if (closed > 0)
 		ereport(LOG,
-				(errmsg("pg_beat: marked " UINT64_FORMAT " interrupted run(s) failed",
+				(errmsg("pg_beat: closed " UINT64_FORMAT " interrupted run(s)",
 						closed)));
 }
 
@@ -2533,6 +2541,118 @@ launcher_queue_reboot_jobs(TimestampTz now)
 			job->expr.kind == CRONEXPR_REBOOT && beat_launch_active_jobs)
 			launcher_ready_add(job, now, PgStartTime);
 	}
+}
+
+/* ----------------------------------------------------------------
+ * Stopping
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * SIGTERM (a shutdown, or pg_terminate_backend): while the launcher sleeps
+ * between iterations, stop gently (launcher_stop), so that the runs whose
+ * sessions the shutdown ends are recorded as what they were: a session
+ * stopped while it waited for its slot never began its command, and is
+ * skipped, not left 'starting' for the next start to guess about.  Anywhere
+ * else, and at a second SIGTERM, exit at once as any backend does.
+ */
+static void
+launcher_handle_sigterm(SIGNAL_ARGS)
+{
+	if (!launcher_may_stop_gently || launcher_stop_requested)
+	{
+		die(postgres_signal_arg);
+		return;
+	}
+	launcher_stop_requested = true;
+	SetLatch(MyLatch);
+}
+
+/*
+ * Wait a moment for the runs in flight to end (their sessions are being
+ * stopped too, in a shutdown), record what ended, and exit.  The launcher
+ * starts no run any more.  Whatever has not ended by then is closed at the
+ * next start (beat_catalog_close_interrupted_runs).
+ */
+static void
+launcher_stop(void)
+{
+	TimestampTz deadline = GetCurrentTimestamp() + BEAT_STOP_GRACE;
+	List	   *outcomes;
+	List	   *recorded = NIL;
+	List	   *done = NIL;
+	ListCell   *lc;
+
+	for (;;)
+	{
+		TimestampTz now = GetCurrentTimestamp();
+		bool		in_flight = false;
+		int			i;
+
+		for (i = 0; i < beat_shared->nslots; i++)
+		{
+			BeatSlotState state;
+
+			if (!launcher_slots[i].in_use || launcher_slots[i].recorded)
+				continue;
+			LWLockAcquire(beat_shared->lock, LW_SHARED);
+			state = beat_shared->slots[i].state;
+			LWLockRelease(beat_shared->lock);
+			if (state != BEAT_SLOT_DONE && !launcher_session_gone(i))
+				in_flight = true;
+		}
+		if (!in_flight || now >= deadline)
+			break;
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 Max(1, TimestampDifferenceMilliseconds(now, deadline)),
+						 PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+	}
+
+	/* from here on, a SIGTERM ends the launcher at once */
+	launcher_may_stop_gently = false;
+
+	/* runs that waited for a worker never began */
+	for (int i = 0; i < beat_shared->nslots; i++)
+	{
+		BeatRunSlot *slot = &beat_shared->slots[i];
+
+		LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+		if (launcher_slots[i].in_use && slot->awaiting_worker)
+		{
+			slot->awaiting_worker = false;
+			slot->end_time = GetCurrentTimestamp();
+			slot->state = BEAT_SLOT_DONE;
+		}
+		LWLockRelease(beat_shared->lock);
+	}
+
+	MemoryContextSwitchTo(launcher_scratch);
+	outcomes = launcher_collect_outcomes(&recorded, &done, GetCurrentTimestamp());
+	if (outcomes != NIL && beat_log_run)
+	{
+		/* a lock held by someone must not hold up the shutdown */
+		SetConfigOption("statement_timeout", "2s", PGC_SUSET, PGC_S_OVERRIDE);
+		launcher_xact_begin();
+		foreach(lc, outcomes)
+		{
+			BeatRunOutcome *o = lfirst(lc);
+
+			if (o->runid == 0)
+				continue;
+			beat_catalog_update_run(o);
+			if (o->slotno >= 0)
+				beat_catalog_update_stats(beat_shared->slots[o->slotno].jobid,
+										  o->status, o->start_time,
+										  o->end_time,
+										  beat_shared->slots[o->slotno].scheduled_time);
+		}
+		launcher_xact_end();
+	}
+	ereport(LOG,
+			(errmsg("pg_beat launcher stopping: %d run(s) recorded on the way out",
+					list_length(outcomes))));
+	proc_exit(1);
 }
 
 /* ----------------------------------------------------------------
@@ -2651,7 +2771,7 @@ beat_launcher_main(Datum main_arg)
 	bool		first = true;
 
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
-	pqsignal(SIGTERM, die);
+	pqsignal(SIGTERM, launcher_handle_sigterm);
 	BackgroundWorkerUnblockSignals();
 
 	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
@@ -2902,10 +3022,16 @@ beat_launcher_main(Datum main_arg)
 														   wake));
 		}
 		pgstat_report_activity(STATE_IDLE, NULL);
+		launcher_may_stop_gently = true;
+		if (launcher_stop_requested)
+			launcher_stop();
 		if (sleep_ms > 0)
 			(void) WaitLatch(MyLatch,
 							 WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
 							 sleep_ms, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
+		if (launcher_stop_requested)
+			launcher_stop();
+		launcher_may_stop_gently = false;
 	}
 }
