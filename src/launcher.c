@@ -2582,12 +2582,12 @@ launcher_stop(void)
 	List	   *recorded = NIL;
 	List	   *done = NIL;
 	ListCell   *lc;
+	int			i;
 
 	for (;;)
 	{
 		TimestampTz now = GetCurrentTimestamp();
 		bool		in_flight = false;
-		int			i;
 
 		for (i = 0; i < beat_shared->nslots; i++)
 		{
@@ -2613,7 +2613,7 @@ launcher_stop(void)
 	launcher_may_stop_gently = false;
 
 	/* runs that waited for a worker never began */
-	for (int i = 0; i < beat_shared->nslots; i++)
+	for (i = 0; i < beat_shared->nslots; i++)
 	{
 		BeatRunSlot *slot = &beat_shared->slots[i];
 
