@@ -1593,7 +1593,8 @@ launcher_check_owner(LauncherJob *job, bool remote, Oid *database_oid,
 	}
 	role = (Form_pg_authid) GETSTRUCT(roletup);
 	*user_oid = role->oid;
-	if (OidIsValid(job->row->userid) && role->oid != job->row->userid)
+	/* a job restored without its owner is pinned to no role: never run */
+	if (role->oid != job->row->userid)
 	{
 		ReleaseSysCache(roletup);
 		*reason = psprintf("role \"%s\" is not the role that owns the job: the owner was dropped or renamed",
