@@ -95,6 +95,10 @@ my $a_history   = $bg->query_safe($history_query);
 my $a_ticks     = $bg->query_safe('SELECT count(*) FROM ticks');
 my $a_max_runid = $bg->query_safe('SELECT max(runid) FROM cron.job_run_details');
 my $a_max_jobid = $bg->query_safe('SELECT max(jobid) FROM cron.job');
+my $stats_query = q{
+SELECT count(*) || '|' || md5(string_agg(to_jsonb(s)::text, ',' ORDER BY jobid))
+  FROM cron.job_stats s};
+my $a_stats = $bg->query_safe($stats_query);
 command_ok(
 	[
 		'pg_dump', '-Fc', "--snapshot=$snapshot", '-d',
@@ -155,6 +159,8 @@ is( $node_b->safe_psql(
 	'B: the job of a dropped owner is pinned to no role');
 is($node_b->safe_psql('postgres', $history_query), $a_history,
 	'B: cron.job_run_details restored, every column');
+is($node_b->safe_psql('postgres', $stats_query), $a_stats,
+	'B: cron.job_stats restored too (extension configuration, as documented)');
 is($node_b->safe_psql('postgres', $seq_query), "$a_jobid_last|$a_runid_last",
 	'B: both sequences restored');
 is($node_b->safe_psql('postgres', 'SELECT count(*) FROM ticks'), $a_ticks,
