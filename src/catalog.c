@@ -518,8 +518,11 @@ beat_catalog_purge_stats(void)
 /*
  * The dead man's switch: jobs whose last success (or, if none, first run) is
  * older than their threshold and that were not announced yet.  Marks them
- * announced and returns one JSON payload per job (a List of char *), to be
- * sent with NOTIFY in this transaction.  A success clears the mark.
+ * announced and returns them (a List of BeatOverdueRow), to be announced in
+ * this transaction.  A success clears the mark.  The age is compared with
+ * the threshold, not the threshold subtracted from now(): any threshold, as
+ * large as a user may write it, compares without overflow.  The launcher
+ * builds the announcement: fields of any length must be cut to fit it.
  */
 List *
 beat_catalog_take_overdue(int64 default_usecs)
@@ -527,7 +530,7 @@ beat_catalog_take_overdue(int64 default_usecs)
 	Oid			argtypes[1] = {INTERVALOID};
 	Datum		values[1];
 	Interval   *iv = palloc0(sizeof(Interval));
-	List	   *payloads = NIL;
+	List	   *rows = NIL;
 	uint64		i;
 	int			ret;
 
@@ -539,18 +542,30 @@ beat_catalog_take_overdue(int64 default_usecs)
 								" WHERE j.jobid = s.jobid AND j.active"
 								"   AND NOT s.overdue_notified"
 								"   AND COALESCE(j.overdue_after, NULLIF($1, '0')) IS NOT NULL"
-								"   AND COALESCE(s.last_success, s.first_run)"
-								"       < now() - COALESCE(j.overdue_after, $1)"
-								" RETURNING json_build_object('event', 'overdue',"
-								"   'jobid', j.jobid, 'jobname', j.jobname,"
-								"   'last_success', s.last_success,"
-								"   'overdue_after', COALESCE(j.overdue_after, $1),"
-								"   'database', j.database, 'username', j.username)::text",
+								"   AND now() - COALESCE(s.last_success, s.first_run)"
+								"       > COALESCE(j.overdue_after, $1)"
+								" RETURNING j.jobid, j.jobname, s.last_success,"
+								"   COALESCE(j.overdue_after, $1)::text,"
+								"   j.database, j.username",
 								1, argtypes, values, NULL, false, 0);
 	if (ret != SPI_OK_UPDATE_RETURNING)
 		elog(ERROR, "could not check overdue jobs: SPI error %d", ret);
 	for (i = 0; i < SPI_processed; i++)
-		payloads = lappend(payloads, SPI_getvalue(SPI_tuptable->vals[i],
-												  SPI_tuptable->tupdesc, 1));
-	return payloads;
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		BeatOverdueRow *r = palloc0(sizeof(BeatOverdueRow));
+		bool		isnull;
+		Datum		d;
+
+		r->jobid = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
+		r->jobname = SPI_getvalue(tuple, desc, 2);
+		d = SPI_getbinval(tuple, desc, 3, &isnull);
+		r->last_success = isnull ? 0 : DatumGetTimestampTz(d);
+		r->overdue_after = SPI_getvalue(tuple, desc, 4);
+		r->database = SPI_getvalue(tuple, desc, 5);
+		r->username = SPI_getvalue(tuple, desc, 6);
+		rows = lappend(rows, r);
+	}
+	return rows;
 }

@@ -82,6 +82,17 @@ extern uint64 beat_catalog_scan_jobs(const int64 *jobids, int njobids,
 									 bool with_history,
 									 BeatJobRowCallback callback, void *arg);
 /* A failed attempt whose retry is still due. */
+/* A job that became overdue, to be announced (beat_catalog_take_overdue). */
+typedef struct BeatOverdueRow
+{
+	int64		jobid;
+	char	   *jobname;		/* NULL when the job has none */
+	TimestampTz last_success;	/* 0 when it never succeeded */
+	char	   *overdue_after;	/* the threshold, as interval text */
+	char	   *database;
+	char	   *username;
+} BeatOverdueRow;
+
 typedef struct BeatRetryRow
 {
 	int64		jobid;

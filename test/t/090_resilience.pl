@@ -1,0 +1,178 @@
+# The launcher serves every role's jobs: nothing one role writes, no setting
+# and no state of the database may make it exit and replay the same failure
+# after its restart (issue 19).  Each part checks that the launcher keeps
+# its pid and that the other jobs go on running.
+use strict;
+use warnings;
+
+use FindBin;
+use lib $FindBin::RealBin;
+use PgBeatTest;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = beat_node('resil');
+
+sub q1 { return $node->safe_psql('postgres', $_[0]); }
+
+# ===== the launcher's activity after the first CREATE EXTENSION ===========
+# beat_node creates the extension after the server started: the launcher
+# waited for it, then must stop saying so.
+my $heartbeat = q1(
+	"SELECT cron.schedule('heartbeat', '1 seconds', 'SELECT 1')");
+ok(wait_finished_runs($node, $heartbeat, 2, 30), 'the heartbeat job runs');
+is( q1(
+		"SELECT query FROM pg_stat_activity WHERE backend_type = 'pg_beat launcher'"
+	),
+	'',
+	'pg_stat_activity no longer says the launcher waits for CREATE EXTENSION');
+
+my $pid = launcher_pid($node);
+
+# Is the launcher still the same process, and do jobs still run?
+sub launcher_carries_on
+{
+	my ($what) = @_;
+	my $runid = q1('SELECT coalesce(max(runid), 0) FROM cron.job_run_details');
+	ok( poll_within(
+			$node, 'postgres', qq{
+SELECT count(*) >= 3 FROM cron.job_run_details
+ WHERE jobid = $heartbeat AND status = 'succeeded' AND runid > $runid}, 't', 30),
+		"$what: the other jobs go on running");
+	is(launcher_pid($node), $pid, "$what: the same launcher carried on");
+}
+
+# ===== 1. announcements that do not fit in a NOTIFY ========================
+q1(q{
+CREATE ROLE alice LOGIN;
+GRANT USAGE ON SCHEMA cron TO alice;
+CREATE TABLE failed_runs (payload text);
+GRANT INSERT ON failed_runs TO alice;
+});
+my $longname = 'n' x 9000;
+my $failing = $node->safe_psql(
+	'postgres', qq{
+SET ROLE alice;
+SELECT cron.schedule('$longname', '1 seconds', 'SELECT 1/0');
+});
+q1( qq{SET ROLE alice; SELECT cron.alter_job($failing, on_failure =>
+  \$\$INSERT INTO failed_runs VALUES (current_setting('cron.failed_run'))\$\$)});
+ok(wait_finished_runs($node, $failing, 3, 30),
+	'a failing job with a 9,000-byte name is recorded, run after run');
+launcher_carries_on('failure announcement over 8,000 bytes');
+ok( poll_within(
+		$node, 'postgres', q{
+SELECT bool_and(octet_length(payload) < 8000
+                AND payload::jsonb -> 'truncated' ? 'jobname'
+                AND payload::jsonb ->> 'event' = 'failed')
+   AND count(*) > 0
+  FROM failed_runs}, 't', 30),
+	'the announcement fits in a NOTIFY and says that jobname was truncated');
+q1("SELECT cron.unschedule($failing)");
+
+# the overdue announcement, of a job that succeeds
+my $overdue = $node->safe_psql(
+	'postgres', qq{
+SET ROLE alice;
+SELECT cron.schedule_in_database('o$longname', '0 0 1 1 *', 'SELECT 1',
+  'postgres', overdue_after => '1 second');
+});
+$node->safe_psql('postgres', "SET ROLE alice; SELECT cron.run_job($overdue)");
+ok(wait_finished_runs($node, $overdue, 1, 30), 'the overdue job ran once');
+ok( poll_within(
+		$node, 'postgres',
+		"SELECT overdue_notified FROM cron.job_stats WHERE jobid = $overdue",
+		't', 30),
+	'the job with a 9,000-byte name is announced overdue');
+launcher_carries_on('overdue announcement over 8,000 bytes');
+q1("SELECT cron.unschedule($overdue)");
+
+# ===== 2. cron.notify_channel must be a channel NOTIFY accepts =============
+my ($ret, $stdout, $stderr) = $node->psql('postgres',
+	"ALTER SYSTEM SET cron.notify_channel = '" . ('c' x 64) . "'");
+isnt($ret, 0, 'a 64-byte cron.notify_channel is refused');
+like(
+	$stderr,
+	qr/invalid value for parameter "cron.notify_channel".*\n.*DETAIL:  .*at most 63 bytes/,
+	'... with a clear error');
+($ret, $stdout, $stderr) = $node->psql('postgres',
+	"ALTER SYSTEM SET cron.notify_channel = '" . ('c' x 63) . "'");
+is($ret, 0, 'a 63-byte cron.notify_channel is accepted');
+q1('ALTER SYSTEM RESET cron.notify_channel');
+
+# ===== 8. cron.history_retention boundaries ================================
+foreach my $bad ('1000000 years', '10001 years', '10000 years 1 day',
+	'-1 day')
+{
+	($ret, $stdout, $stderr) = $node->psql('postgres',
+		"ALTER SYSTEM SET cron.history_retention = '$bad'");
+	isnt($ret, 0, "cron.history_retention = '$bad' is refused");
+	like($stderr, qr/invalid value for parameter "cron.history_retention"/,
+		"... with a clear error ('$bad')");
+}
+foreach my $good ('10000 years', '0', '1 second')
+{
+	($ret, $stdout, $stderr) = $node->psql('postgres',
+		"ALTER SYSTEM SET cron.history_retention = '$good'");
+	is($ret, 0, "cron.history_retention = '$good' is accepted");
+}
+q1('ALTER SYSTEM RESET cron.history_retention');
+q1('SELECT pg_reload_conf()');
+
+# ===== 4. DROP EXTENSION while a run is in flight ==========================
+my $sleeper = q1("SELECT cron.schedule('sleeper', '1 seconds', 'SELECT pg_sleep(60)')");
+ok( poll_within(
+		$node, 'postgres',
+		"SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg_beat job $sleeper'",
+		'1', 30),
+	'a long run is in flight');
+q1('DROP EXTENSION pg_beat');
+ok( poll_within(
+		$node, 'postgres',
+		"SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'pg_beat job' AND state = 'active'",
+		'0', 30),
+	'DROP EXTENSION: the run in flight is stopped');
+ok( poll_within(
+		$node, 'postgres',
+		"SELECT query FROM pg_stat_activity WHERE backend_type = 'pg_beat launcher'",
+		'waiting for CREATE EXTENSION pg_beat', 30),
+	'DROP EXTENSION: the launcher waits for the extension');
+is(launcher_pid($node), $pid, 'DROP EXTENSION: the same launcher waits');
+q1('CREATE EXTENSION pg_beat');
+$heartbeat = q1("SELECT cron.schedule('heartbeat', '1 seconds', 'SELECT 1')");
+ok(wait_finished_runs($node, $heartbeat, 2, 30),
+	'CREATE EXTENSION again: jobs run');
+is( q1(
+		"SELECT query FROM pg_stat_activity WHERE backend_type = 'pg_beat launcher'"
+	),
+	'',
+	'... and pg_stat_activity says so');
+launcher_carries_on('DROP and CREATE EXTENSION');
+
+# ===== 3. session defaults of the database and the role ===================
+# Everything the test itself writes from now on overrides them.
+$ENV{PGOPTIONS} =
+    '-c default_transaction_read_only=off -c statement_timeout=0'
+  . ' -c lock_timeout=0 -c idle_in_transaction_session_timeout=0';
+my $me = q1('SELECT current_user');
+q1(qq{
+ALTER DATABASE postgres SET default_transaction_read_only = on;
+ALTER DATABASE postgres SET default_transaction_isolation = 'serializable';
+ALTER DATABASE postgres SET search_path = 'nowhere';
+ALTER ROLE "$me" SET lock_timeout = '1ms';
+ALTER ROLE "$me" SET statement_timeout = '200ms';
+ALTER ROLE "$me" SET idle_in_transaction_session_timeout = '1ms';
+});
+# the launcher reads them when it connects: make it start again
+$pid = launcher_pid($node);
+q1(qq{SELECT pg_terminate_backend($pid)});
+ok(poll_within($node, 'postgres',
+		"SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'pg_beat launcher' AND pid <> $pid",
+		'1', 30),
+	'a new launcher connects to the hardened database');
+$pid = launcher_pid($node);
+launcher_carries_on('read-only database, timeouts and search_path of the role');
+
+$node->stop;
+done_testing();
