@@ -569,3 +569,30 @@ beat_catalog_take_overdue(int64 default_usecs)
 	}
 	return rows;
 }
+
+/*
+ * How many history rows ended more than retention ago, counting at most
+ * limit: the purge's backlog, for the log.
+ */
+uint64
+beat_catalog_count_purgeable(int64 retention_usecs, int64 limit)
+{
+	Oid			argtypes[2] = {TIMESTAMPTZOID, INT8OID};
+	Datum		values[2];
+	bool		isnull;
+	int			ret;
+
+	values[0] = TimestampTzGetDatum(GetCurrentTimestamp() - retention_usecs);
+	values[1] = Int64GetDatum(limit);
+
+	ret = SPI_execute_with_args("SELECT pg_catalog.count(*) FROM"
+								" (SELECT 1 FROM cron.job_run_details"
+								"  WHERE end_time OPERATOR(pg_catalog.<) $1"
+								"  LIMIT $2) s",
+								2, argtypes, values, NULL, true, 1);
+	if (ret != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not count the history to purge: SPI error %d", ret);
+	return (uint64) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+												SPI_tuptable->tupdesc, 1,
+												&isnull));
+}

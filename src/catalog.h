@@ -118,5 +118,6 @@ extern void beat_catalog_update_stats(int64 jobid, const char *status,
 									  TimestampTz scheduled_time);
 extern void beat_catalog_purge_stats(void);
 extern List *beat_catalog_take_overdue(int64 default_usecs);
+extern uint64 beat_catalog_count_purgeable(int64 retention_usecs, int64 limit);
 
 #endif							/* PG_BEAT_CATALOG_H */

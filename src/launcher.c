@@ -127,9 +127,20 @@
 /* Slots this much late still run; older ones follow misfire_policy. */
 #define BEAT_MISFIRE_GRACE	(60 * USECS_PER_SEC)
 
-/* How often the launcher purges old history, at most. */
+/*
+ * How often the launcher purges old history once it has caught up, and its
+ * batches: BEAT_PURGE_BATCH rows, or, while it is behind, a
+ * BEAT_PURGE_SPREAD-th of the backlog, at most BEAT_PURGE_BATCH_MAX (one
+ * such DELETE takes well under the BEAT_PREWARM head start of a run).  The
+ * backlog is counted up to BEAT_PURGE_COUNT_MAX rows, and logged every
+ * BEAT_PURGE_REPORT_INTERVAL while it lasts.
+ */
 #define BEAT_PURGE_INTERVAL (60 * USECS_PER_SEC)
 #define BEAT_PURGE_BATCH	1000
+#define BEAT_PURGE_BATCH_MAX 10000
+#define BEAT_PURGE_SPREAD	10
+#define BEAT_PURGE_COUNT_MAX 1000000
+#define BEAT_PURGE_REPORT_INTERVAL (60 * USECS_PER_SEC)
 
 /* How often the dead man's switch is checked, when any threshold is set. */
 #define BEAT_OVERDUE_INTERVAL (5 * USECS_PER_SEC)
@@ -277,7 +288,11 @@ static pairingheap *launcher_ready = NULL;
 static LauncherSlot *launcher_slots = NULL;
 static uint64 launcher_generation = 0;
 static char *launcher_loaded_timezone = NULL;
-static TimestampTz launcher_last_purge = 0;
+static TimestampTz launcher_next_purge = 0;
+static int64 launcher_purge_retention = 0;	/* the retention last applied */
+static int	launcher_purge_batch = BEAT_PURGE_BATCH;
+static bool launcher_purge_behind = false;
+static TimestampTz launcher_last_backlog_report = 0;
 static bool launcher_extension_present = false; /* as the last load found */
 static bool launcher_load_failed = false;	/* the last load failed */
 static bool launcher_load_startup = false;	/* ... and it was the first */
@@ -2861,24 +2876,105 @@ launcher_check_overdue(TimestampTz now)
 								 "check for overdue jobs");
 }
 
+/* One batch of the purge, in a transaction of its own. */
+typedef struct LauncherPurge
+{
+	int64		retention;
+	int			batch;
+	uint64		deleted;
+	uint64		backlog;		/* rows still to purge, when counted */
+} LauncherPurge;
+
 static void
 launcher_purge_xact(void *arg)
 {
-	(void) beat_catalog_purge_history(*(int64 *) arg, BEAT_PURGE_BATCH);
-	beat_catalog_purge_stats();
+	LauncherPurge *p = arg;
+
+	p->deleted = beat_catalog_purge_history(p->retention, p->batch);
+	if (p->deleted < (uint64) p->batch)
+		beat_catalog_purge_stats();
 }
 
+static void
+launcher_count_backlog_xact(void *arg)
+{
+	LauncherPurge *p = arg;
+
+	p->backlog = beat_catalog_count_purgeable(p->retention,
+											  BEAT_PURGE_COUNT_MAX);
+}
+
+/*
+ * Purge history older than cron.history_retention, at the rate it is
+ * written.  Each batch is a short transaction of its own between the
+ * launcher's other work, so runs are never held up by more than one batch.
+ * While batches come back full the purge is behind: the next batch follows
+ * at once (after the runs due meanwhile), sized by the backlog, which is
+ * counted and logged every BEAT_PURGE_REPORT_INTERVAL.  Caught up, it looks
+ * again after BEAT_PURGE_INTERVAL, or at once when the retention changes.
+ */
 static void
 launcher_purge_history(TimestampTz now)
 {
 	int64		retention = beat_history_retention_usecs();
+	LauncherPurge p;
 
-	if (retention <= 0 || now - launcher_last_purge < BEAT_PURGE_INTERVAL)
+	if (retention <= 0)
+	{
+		launcher_purge_retention = retention;
 		return;
-	launcher_last_purge = now;
+	}
+	if (retention != launcher_purge_retention)
+	{
+		/* a new retention applies at once */
+		launcher_purge_retention = retention;
+		launcher_next_purge = 0;
+	}
+	if (now < launcher_next_purge)
+		return;
 
-	(void) launcher_guarded_xact(launcher_purge_xact, &retention,
-								 "purge the run history");
+	memset(&p, 0, sizeof(p));
+	p.retention = retention;
+	p.batch = launcher_purge_batch;
+	if (!launcher_guarded_xact(launcher_purge_xact, &p,
+							   "purge the run history"))
+	{
+		launcher_next_purge = now + BEAT_PURGE_INTERVAL;
+		return;
+	}
+
+	if (p.deleted < (uint64) p.batch)
+	{
+		if (launcher_purge_behind)
+			ereport(LOG,
+					(errmsg("pg_beat: the history purge caught up with cron.history_retention")));
+		launcher_purge_behind = false;
+		launcher_purge_batch = BEAT_PURGE_BATCH;
+		launcher_next_purge = now + BEAT_PURGE_INTERVAL;
+		return;
+	}
+
+	/* behind: go on at once, with batches sized by the backlog */
+	launcher_next_purge = now;
+	if (!launcher_purge_behind ||
+		now - launcher_last_backlog_report >= BEAT_PURGE_REPORT_INTERVAL)
+	{
+		launcher_purge_behind = true;
+		launcher_last_backlog_report = now;
+		if (launcher_guarded_xact(launcher_count_backlog_xact, &p,
+								  "count the run history to purge"))
+		{
+			launcher_purge_batch = (int) Min(Max(p.backlog / BEAT_PURGE_SPREAD,
+												 BEAT_PURGE_BATCH),
+											 BEAT_PURGE_BATCH_MAX);
+			ereport(LOG,
+					(errmsg("pg_beat: %s" UINT64_FORMAT " history rows older than cron.history_retention remain to purge",
+							p.backlog >= BEAT_PURGE_COUNT_MAX ? "at least " : "",
+							p.backlog),
+					 errdetail("The launcher deletes them %d at a time, between runs, until none remain.",
+							   launcher_purge_batch)));
+		}
+	}
 }
 
 /*
@@ -3162,6 +3258,9 @@ beat_launcher_main(Datum main_arg)
 				deadline = Min(deadline, ((LauncherExtraRun *) lfirst(lc))->due);
 			deadline = Min(deadline, session_deadline);
 			deadline = Min(deadline, reload_at);
+			/* a purge that is behind goes on between the runs */
+			if (beat_history_retention_usecs() > 0)
+				deadline = Min(deadline, launcher_next_purge);
 			if (deadline != DT_NOEND)
 				sleep_ms = Min(sleep_ms,
 							   TimestampDifferenceMilliseconds(GetCurrentTimestamp(),

@@ -120,6 +120,30 @@ foreach my $good ('10000 years', '0', '1 second')
 q1('ALTER SYSTEM RESET cron.history_retention');
 q1('SELECT pg_reload_conf()');
 
+# ===== 9. the purge keeps up with a backlog ================================
+# 30,000 rows ended two days ago; once the retention says one day, they go
+# within seconds, in short transactions, while jobs keep running.
+q1(q{
+INSERT INTO cron.job_run_details (jobid, runid, database, username, command,
+  status, return_message, start_time, end_time)
+SELECT 0, nextval('cron.runid_seq'), 'postgres', 'nobody', 'SELECT 1',
+  'succeeded', 'SELECT 1', now() - '2 days'::interval, now() - '2 days'::interval
+  FROM generate_series(1, 30000)});
+my $log_offset = -s $node->logfile;
+q1(q{ALTER SYSTEM SET cron.history_retention = '1 day'});
+q1('SELECT pg_reload_conf()');
+ok( poll_within(
+		$node, 'postgres',
+		"SELECT count(*) FROM cron.job_run_details WHERE jobid = 0", '0', 30),
+	'a 30,000-row backlog is purged within 30 seconds');
+like(
+	slurp_file($node->logfile, $log_offset),
+	qr/pg_beat: \d+ history rows? older than cron.history_retention remain to purge/,
+	'the backlog is reported in the log');
+launcher_carries_on('purging a backlog');
+q1('ALTER SYSTEM RESET cron.history_retention');
+q1('SELECT pg_reload_conf()');
+
 # ===== 4. DROP EXTENSION while a run is in flight ==========================
 my $sleeper = q1("SELECT cron.schedule('sleeper', '1 seconds', 'SELECT pg_sleep(60)')");
 ok( poll_within(
