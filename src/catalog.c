@@ -366,7 +366,10 @@ beat_catalog_close_interrupted_runs(const int64 *keep, int nkeep,
 
 /*
  * Delete at most limit history rows that ended more than retention ago.
- * Small batches keep locks and WAL bursts short.  Returns rows deleted.
+ * Small batches keep locks and WAL bursts short.  Rows locked by others (a
+ * role deleting its own history in an open transaction) are skipped, not
+ * waited for: the launcher must never wait on a user.  Returns rows
+ * deleted.
  */
 uint64
 beat_catalog_purge_history(int64 retention_usecs, int limit)
@@ -382,7 +385,7 @@ beat_catalog_purge_history(int64 retention_usecs, int limit)
 								" OPERATOR(pg_catalog.=) ANY (ARRAY("
 								"  SELECT runid FROM cron.job_run_details"
 								"  WHERE end_time OPERATOR(pg_catalog.<) $1"
-								"  LIMIT $2))",
+								"  LIMIT $2 FOR UPDATE SKIP LOCKED))",
 								2, argtypes, values, NULL, false, 0);
 	if (ret != SPI_OK_DELETE)
 		elog(ERROR, "could not purge the run history: SPI error %d", ret);

@@ -3019,7 +3019,13 @@ launcher_force_session_settings(void)
 		{"default_transaction_isolation", "read committed"},
 		{"default_transaction_deferrable", "off"},
 		{"statement_timeout", "0"},
-		{"lock_timeout", "0"},
+
+		/*
+		 * A lock someone else holds must not stall every job: a role may
+		 * delete its own history rows in a transaction it leaves open.  A
+		 * write that waits this long fails alone (launcher_isolate).
+		 */
+		{"lock_timeout", "1s"},
 		{"idle_in_transaction_session_timeout", "0"},
 		{"idle_session_timeout", "0"},
 		/* triggers and constraints of its tables always apply */

@@ -88,6 +88,76 @@ ok( poll_within(
 launcher_carries_on('overdue announcement over 8,000 bytes');
 q1("SELECT cron.unschedule($overdue)");
 
+# a threshold so large that now() minus it is no timestamp: the check of
+# every job must not fail on it
+my $huge = $node->safe_psql(
+	'postgres', q{
+SET ROLE alice;
+SELECT cron.schedule_in_database('huge-threshold', '0 0 1 1 *', 'SELECT 1',
+  'postgres', overdue_after => '200000 years');
+});
+my $small = $node->safe_psql(
+	'postgres', q{
+SET ROLE alice;
+SELECT cron.schedule_in_database('small-threshold', '0 0 1 1 *', 'SELECT 1',
+  'postgres', overdue_after => '1 second');
+});
+$node->safe_psql('postgres',
+	"SET ROLE alice; SELECT cron.run_job($huge); SELECT cron.run_job($small)");
+ok(wait_finished_runs($node, $huge, 1, 30), 'the job with a 200,000-year threshold ran');
+ok( poll_within(
+		$node, 'postgres',
+		"SELECT overdue_notified FROM cron.job_stats WHERE jobid = $small",
+		't', 30),
+	'beside it, another job is announced overdue');
+is( q1("SELECT overdue_notified FROM cron.job_stats WHERE jobid = $huge"),
+	'f', 'the job with a 200,000-year threshold is not overdue');
+launcher_carries_on('an overdue_after beyond the timestamp range');
+q1("SELECT cron.unschedule($huge); SELECT cron.unschedule($small)");
+
+# ===== a role that locks its own history rows and leaves them locked =====
+# alice deletes the history of her job, run in flight included, in a
+# transaction she leaves open: the launcher's write of that run's outcome
+# must not wait for her, and nobody else's jobs either.
+my $sleepy = $node->safe_psql(
+	'postgres', q{
+SET ROLE alice;
+SELECT cron.schedule('sleepy', '1 seconds', 'SELECT pg_sleep(1)');
+});
+ok( poll_within(
+		$node, 'postgres',
+		"SELECT count(*) FILTER (WHERE status IN ('starting', 'running')) > 0"
+		  . " AND count(*) FILTER (WHERE status = 'succeeded') > 0"
+		  . " FROM cron.job_run_details WHERE jobid = $sleepy",
+		't', 30),
+	'a run of alice\'s job is in flight, after one that succeeded');
+# her finished runs look old enough to purge; ten other old rows too
+q1(qq{
+UPDATE cron.job_run_details SET end_time = now() - '2 days'::interval
+ WHERE jobid = $sleepy AND status = 'succeeded';
+INSERT INTO cron.job_run_details (jobid, runid, database, username, command,
+  status, start_time, end_time)
+SELECT 0, nextval('cron.runid_seq'), 'postgres', 'nobody', 'SELECT 1',
+  'succeeded', now() - '2 days'::interval, now() - '2 days'::interval
+  FROM generate_series(1, 10)});
+my $locker = $node->background_psql('postgres');
+$locker->query_safe('SET ROLE alice');
+$locker->query_safe('BEGIN');
+$locker->query_safe("DELETE FROM cron.job_run_details WHERE jobid = $sleepy");
+launcher_carries_on('history rows locked by their owner');
+q1(q{ALTER SYSTEM SET cron.history_retention = '1 day'});
+q1('SELECT pg_reload_conf()');
+ok( poll_within(
+		$node, 'postgres',
+		"SELECT count(*) FROM cron.job_run_details WHERE jobid = 0", '0', 30),
+	'the purge deletes old rows, skipping those a role keeps locked');
+launcher_carries_on('the purge meets rows locked by their owner');
+q1('ALTER SYSTEM RESET cron.history_retention');
+q1('SELECT pg_reload_conf()');
+$locker->query_safe('ROLLBACK');
+$locker->quit;
+q1("SELECT cron.unschedule($sleepy)");
+
 # ===== 2. cron.notify_channel must be a channel NOTIFY accepts =============
 my ($ret, $stdout, $stderr) = $node->psql('postgres',
 	"ALTER SYSTEM SET cron.notify_channel = '" . ('c' x 64) . "'");
