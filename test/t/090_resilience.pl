@@ -11,6 +11,7 @@ use PgBeatTest;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use Time::HiRes qw(usleep);
 
 my $node = beat_node('resil');
 
@@ -157,6 +158,28 @@ q1('SELECT pg_reload_conf()');
 $locker->query_safe('ROLLBACK');
 $locker->quit;
 q1("SELECT cron.unschedule($sleepy)");
+
+# ===== 10. a run refused by the owner checks is announced ================
+# (the reference said it was not; the code did, and the docs now agree)
+my $listener = $node->background_psql('postgres');
+$listener->query_safe('LISTEN cron_job_failed');
+q1('CREATE ROLE carol LOGIN; GRANT USAGE ON SCHEMA cron TO carol');
+my $carols = $node->safe_psql('postgres',
+	"SET ROLE carol; SELECT cron.schedule('carols', '1 seconds', 'SELECT 1')");
+q1('ALTER ROLE carol NOLOGIN');
+my $notified = '';
+foreach my $i (1 .. 100)
+{
+	$notified = $listener->query_safe('SELECT 1');
+	last if $notified =~ /"jobid": $carols,.*not permitted to log in/;
+	usleep(100_000);
+}
+like(
+	$notified,
+	qr/Asynchronous notification "cron_job_failed" with payload "\{"event": "failed", "jobid": $carols,.*role \\"carol\\" is not permitted to log in/,
+	'a run refused because its owner lost LOGIN is announced');
+$listener->quit;
+q1("SELECT cron.unschedule($carols)");
 
 # ===== 2. cron.notify_channel must be a channel NOTIFY accepts =============
 my ($ret, $stdout, $stderr) = $node->psql('postgres',
