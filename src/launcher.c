@@ -152,6 +152,9 @@
  */
 #define BEAT_CANCEL_GRACE	(5 * USECS_PER_SEC)
 
+/* A housekeeping write that failed is tried again this much later. */
+#define BEAT_RETRY_HOUSEKEEPING	(10 * USECS_PER_SEC)
+
 /* At a shutdown, how long the launcher waits for its runs to end. */
 #define BEAT_STOP_GRACE		(500 * 1000)
 
@@ -311,6 +314,10 @@ static int	launcher_overdue_jobs = 0;	/* jobs with their own overdue_after */
 static TimestampTz launcher_last_overdue_check = 0;
 static int	launcher_nawaiting = 0; /* runs waiting for a background worker */
 
+/* runs a restart interrupted are still open: their closing failed */
+static bool launcher_interrupted_open = false;
+static TimestampTz launcher_interrupted_retry = 0;
+
 /* SIGTERM: stop gently (launcher_stop), if it comes between iterations */
 static volatile sig_atomic_t launcher_may_stop_gently = false;
 static volatile sig_atomic_t launcher_stop_requested = false;
@@ -332,6 +339,7 @@ static void launcher_after_failure(int64 jobid, TimestampTz slot,
 								   int32 attempt, int64 first_runid,
 								   BeatCancelReason reason, TimestampTz now);
 static void launcher_apply_log_level(void);
+static void launcher_record_outcomes_xact(void *arg);
 static void launcher_final_failure(LauncherJob *job, int64 runid,
 								   TimestampTz scheduled_time, int32 attempt,
 								   const BeatRunOutcome *o);
@@ -2861,34 +2869,53 @@ launcher_adopt_slots(void)
 /*
  * Close the runs a crash interrupted, except those still in flight.
  */
-static void
-launcher_close_interrupted(void)
+typedef struct LauncherCloseArgs
 {
-	int64	   *keep = palloc(sizeof(int64) * beat_shared->nslots);
-	int			nkeep = 0;
-	int			i;
+	int64	   *keep;
+	int			nkeep;
 	uint64		closed;
+} LauncherCloseArgs;
 
-	for (i = 0; i < beat_shared->nslots; i++)
-		if (launcher_slots[i].in_use)
-			keep[nkeep++] = launcher_slots[i].runid;
+static void
+launcher_close_interrupted_xact(void *arg)
+{
+	LauncherCloseArgs *a = arg;
 
-	launcher_xact_begin();
 	/*
 	 * On a promoted standby the runs left open were in flight on the old
 	 * primary: say so, the DBA will look for them there.  What the standby
 	 * replayed last bounds what of them can be here.
 	 */
-	closed = beat_catalog_close_interrupted_runs(keep, nkeep,
-												 PromoteIsTriggered(),
-												 PromoteIsTriggered() ?
-												 GetLatestXTime() : 0);
-	launcher_xact_end();
+	a->closed = beat_catalog_close_interrupted_runs(a->keep, a->nkeep,
+													PromoteIsTriggered(),
+													PromoteIsTriggered() ?
+													GetLatestXTime() : 0);
+}
 
-	if (closed > 0)
+static void
+launcher_close_interrupted(TimestampTz now)
+{
+	LauncherCloseArgs a;
+	int			i;
+
+	a.keep = palloc(sizeof(int64) * beat_shared->nslots);
+	a.nkeep = 0;
+	a.closed = 0;
+	for (i = 0; i < beat_shared->nslots; i++)
+		if (launcher_slots[i].in_use)
+			a.keep[a.nkeep++] = launcher_slots[i].runid;
+
+	/* should it fail (a lock someone holds), try again a little later */
+	launcher_interrupted_open =
+		!launcher_guarded_xact(launcher_close_interrupted_xact, &a,
+							   "close the runs a restart interrupted");
+	launcher_interrupted_retry = now + BEAT_RETRY_HOUSEKEEPING;
+	pfree(a.keep);
+
+	if (a.closed > 0)
 		ereport(LOG,
 				(errmsg("pg_beat: closed " UINT64_FORMAT " interrupted run(s)",
-						closed)));
+						a.closed)));
 }
 
 /*
@@ -2949,7 +2976,6 @@ launcher_stop(void)
 	List	   *outcomes;
 	List	   *recorded = NIL;
 	List	   *done = NIL;
-	ListCell   *lc;
 	int			i;
 
 	for (;;)
@@ -3001,21 +3027,8 @@ launcher_stop(void)
 	{
 		/* a lock held by someone must not hold up the shutdown */
 		SetConfigOption("statement_timeout", "2s", PGC_SUSET, PGC_S_OVERRIDE);
-		launcher_xact_begin();
-		foreach(lc, outcomes)
-		{
-			BeatRunOutcome *o = lfirst(lc);
-
-			if (o->runid == 0)
-				continue;
-			beat_catalog_update_run(o);
-			if (o->slotno >= 0)
-				beat_catalog_update_stats(beat_shared->slots[o->slotno].jobid,
-										  o->status, o->start_time,
-										  o->end_time,
-										  beat_shared->slots[o->slotno].scheduled_time);
-		}
-		launcher_xact_end();
+		(void) launcher_guarded_xact(launcher_record_outcomes_xact, outcomes,
+									 "record the runs a shutdown ended");
 	}
 	ereport(LOG,
 			(errmsg("pg_beat launcher stopping: %d run(s) recorded on the way out",
@@ -3336,6 +3349,28 @@ launcher_record_outcome(void *arg)
 }
 
 /*
+ * Record the outcomes of runs (a List of BeatRunOutcome) in the current
+ * transaction, each one isolated from the others.
+ */
+static void
+launcher_record_outcomes_xact(void *arg)
+{
+	List	   *outcomes = (List *) arg;
+	ListCell   *lc;
+
+	foreach(lc, outcomes)
+	{
+		BeatRunOutcome *o = lfirst(lc);
+
+		if (o->runid == 0)
+			continue;
+		(void) launcher_isolate(launcher_record_outcome, o,
+								"record the outcome of run " INT64_FORMAT,
+								o->runid);
+	}
+}
+
+/*
  * The launcher's session settings, whatever defaults a DBA gave the
  * database or the bootstrap role (ALTER DATABASE / ALTER ROLE ... SET): a
  * read-only or serializable default, a timeout or a search_path meant for
@@ -3450,11 +3485,13 @@ beat_launcher_main(Datum main_arg)
 		{
 			launcher_wait_for_extension();
 			launcher_adopt_slots();
-			launcher_close_interrupted();
+			launcher_close_interrupted(GetCurrentTimestamp());
 		}
 
 		generation = pg_atomic_read_u64(&beat_shared->catalog_generation);
 		now = GetCurrentTimestamp();
+		if (launcher_interrupted_open && now >= launcher_interrupted_retry)
+			launcher_close_interrupted(now);
 		reload_at = DT_NOEND;
 		if (!first && generation != launcher_generation &&
 			now < launcher_last_load + BEAT_RELOAD_GAP)
@@ -3503,18 +3540,7 @@ beat_launcher_main(Datum main_arg)
 			MemoryContextSwitchTo(launcher_scratch);
 
 			if (beat_log_run)
-			{
-				foreach(lc, outcomes)
-				{
-					BeatRunOutcome *o = lfirst(lc);
-
-					if (o->runid == 0)
-						continue;
-					(void) launcher_isolate(launcher_record_outcome, o,
-											"record the outcome of run " INT64_FORMAT,
-											o->runid);
-				}
-			}
+				launcher_record_outcomes_xact(outcomes);
 			foreach(lc, outcomes)
 			{
 				BeatRunOutcome *o = lfirst(lc);
