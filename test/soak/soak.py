@@ -850,13 +850,17 @@ $f$;
                         w = in_window('outage', s)
                         if w and any(v <= w[1] + 3.0 for v in later_served):
                             why = 'outage (%s): coalesced into the newest missed slot' % w[2]
-                    if why is None and d[3] == 'queue' and later_served:
+                    inst_end = (i['removed'] or info['end'])
+                    if why is None and d[3] == 'queue':
                         for (a, b) in intervals:
                             if b is None:
                                 nxt = [x['now'] for x in jx if x['now'] > a]
                                 b = min(nxt) if nxt else a
-                            if a - 0.3 <= s <= b + 0.3:
+                            if a - 0.3 <= s <= b + 0.3 and later_served:
                                 why = 'overlap queue: coalesced into a pending run'
+                                break
+                            if a - 0.3 <= s and b >= inst_end - 0.5:
+                                why = 'overlap queue: pending when the job was removed or the epoch ended'
                                 break
                     if why is None and in_window('log_run_off', s, 0.5, 0.5) and d[3] == 'queue' and later_served:
                         why = 'cron.log_run off: queued run not recorded (coalesced)'
@@ -865,9 +869,10 @@ $f$;
                         continue
                     unacc += 1
                     near = sorted(jh, key=lambda h: abs((h['slot'] or h['start'] or 0) - s))[:3]
-                    V.append(('unaccounted slot', 'epoch %d job %d (%s, %s, overlap %s) slot %s: no run, no row; '
+                    V.append(('unaccounted slot', 'epoch %d job %d (%s, %s, overlap %s) slot %s: no run, no row%s; '
                               'nearest history %s; faults near: %s' % (
                                   ep, jid, i['name'], d[1], d[3], ts(s),
+                                  ' (cron.log_run was off)' if in_window('log_run_off', s, 0.5, 0.5) else '',
                                   [(h['runid'], ts(h['slot']), h['status'], h['msg'][:60], ts(h['start']),
                                     ts(h['end'])) for h in near],
                                   [(k, ts(t)) for (t, k) in self.fault_log if abs(t - s) < 5])))
