@@ -627,14 +627,13 @@ $f$;
         rnd.shuffle(order)
         mean_gap = 4.0 if not LONG else 8.0
         next_at = time.time() + 5
-        while time.time() < end:
+        while time.time() < end or (order and not LONG):
             self.run_pending()
             if time.time() >= next_at:
                 kind = order.pop(0) if order else rnd.choice(self.FAULTS)
                 self.inject(kind)
-                next_at = time.time() + rnd.uniform(0.5, 2 * mean_gap - 0.5)
-                if order == [] and not LONG:
-                    mean_gap = 6.0
+                next_at = time.time() + (rnd.uniform(0.5, 4.5) if order else
+                                         rnd.uniform(0.5, 2 * mean_gap - 0.5))
             time.sleep(0.05)
         self.wait_storm()
         self.run_pending(all_now=True)
@@ -781,16 +780,16 @@ $f$;
                     V.append(('now() before slot', 'epoch %d job %d run %d: now() %s, slot %s'
                               % (ep, x['jobid'], x['runid'], ts(x['now']), ts(x['slot']))))
                 if h is None:
-                    if in_window('log_run_off', x['now'], 0.5, 0.5):
+                    if in_window('log_run_off', x['clock'], 0.5, 0.5):
                         reasons['executed, not recorded: cron.log_run off'] += 1
-                    elif dropped and x['now'] >= info['end'] - 0.5:
+                    elif dropped and x['clock'] >= info['end'] - 0.5:
                         reasons['executed while DROP EXTENSION ran'] += 1
                     elif x['slot'] is not None and x['slot'] > self.t_end - 2 and not dropped:
                         pass
                     else:
                         V.append(('execution without history',
                                   'epoch %d job %d (%s) run %d slot %s executed at %s; no history row'
-                                  % (ep, x['jobid'], x['tag'], x['runid'], ts(x['slot']), ts(x['now']))))
+                                  % (ep, x['jobid'], x['tag'], x['runid'], ts(x['slot']), ts(x['clock']))))
                     continue
                 if h['jobid'] != x['jobid'] or h['slot'] != x['slot'] and not (
                         h['slot'] is not None and x['slot'] is not None and abs(h['slot'] - x['slot']) < 2e-6):
@@ -832,7 +831,7 @@ $f$;
                         intervals.append((h['start'], h['end'] if h['end'] is not None else h['start'] + 3600))
                 for x in jx:
                     if x['runid'] not in hist_by_run:
-                        intervals.append((x['now'], None))
+                        intervals.append((x['clock'], None))
                 intervals.sort()
                 if d[1].startswith('every '):
                     # slots every N from the previous one, the first N after
@@ -878,7 +877,7 @@ $f$;
                     if why is None and d[3] == 'queue':
                         for (a, b) in intervals:
                             if b is None:
-                                nxt = [x['now'] for x in jx if x['now'] > a]
+                                nxt = [x['clock'] for x in jx if x['clock'] > a]
                                 b = min(nxt) if nxt else a
                             if a - 0.3 <= s <= b + 0.3 and later_served:
                                 why = 'overlap queue: coalesced into a pending run'
