@@ -589,6 +589,7 @@ $f$;
               'pause_job', 'worker_hog'] + (['long_outage'] if LONG else [])
 
     def inject(self, kind):
+        t = time.time()
         try:
             ok = getattr(self, 'f_' + kind)()
         except Exception as e:  # a fault that could not be injected is counted, not fatal
@@ -599,7 +600,7 @@ $f$;
             self.fault_failures[kind] += 1
             return
         self.faults[kind] += 1
-        self.fault_log.append((time.time(), kind))
+        self.fault_log.append((t, kind))
         log('fault %s' % kind)
 
     def run_pending(self, all_now=False):
@@ -740,9 +741,13 @@ $f$;
                 if len(attempts) != len(set(attempts)) or len(runids) > 1 + maxr or \
                         (1 + maxr == 1 and len(runids) > 1):
                     dup += len(runids) - 1
-                    V.append(('duplicate', 'epoch %d job %d (%s) slot %s ran %d times: runs %s, attempts %s'
+                    V.append(('duplicate', 'epoch %d job %d (%s) slot %s ran %d times: runs %s, attempts %s,'
+                              ' executed at %s by pids %s%s; faults near: %s'
                               % (ep, jobid, tag, ts(slot), len(runids), runids,
-                                 [hist_by_run[r]['attempt'] if r in hist_by_run else None for r in runids])))
+                                 [hist_by_run[r]['attempt'] if r in hist_by_run else None for r in runids],
+                                 [ts(x['clock']) for x in xs], [x['pid'] for x in xs],
+                                 ' (cron.log_run was off)' if in_window('log_run_off', xs[0]['clock'], 0.5, 0.5) else '',
+                                 self.faults_near(slot))))
             # ---- a slot both skipped and run
             hslots = collections.defaultdict(list)
             for h in hist:
@@ -898,7 +903,7 @@ $f$;
                                   ' (cron.log_run was off)' if in_window('log_run_off', s, 0.5, 0.5) else '',
                                   [(h['runid'], ts(h['slot']), h['status'], h['msg'][:60], ts(h['start']),
                                     ts(h['end'])) for h in near],
-                                  [(k, ts(t)) for (t, k) in self.fault_log if abs(t - s) < 5])))
+                                  self.faults_near(s))))
             # ---- misfire policy after an outage longer than the 60 s grace
             for (s0, e0, _d) in self.windows['long_outage']:
                 for i in self.instances:
@@ -962,6 +967,9 @@ $f$;
                 V.append(('launcher ERROR', line.strip()[:300]))
         self.figures = dict(counts=counts, reasons=reasons, worst_skew=worst_skew, dup=dup, unacc=unacc,
                             launcher_errors=launcher_errors)
+
+    def faults_near(self, t, seconds=6):
+        return [(k, ts(f)) for (f, k) in self.fault_log if abs(f - t) < seconds]
 
     def report(self):
         f = self.figures
