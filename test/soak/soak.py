@@ -25,6 +25,7 @@ Environment:
                     sequence; the machine's timing still varies)
   SOAK_MAX_SKEW_MS  largest allowed now() - start_time (default 10)
   SOAK_KEEP=1       keep the cluster directory (it is kept on failure anyway)
+  SOAK_FAULTS=a,b   inject only these kinds of fault (to chase one problem)
   PG_BIN            PostgreSQL's bin directory (default: the one on PATH)
 Run it as the postgres OS user (or any non-root user); see docs/testing.md.
 """
@@ -623,6 +624,12 @@ $f$;
 
     def drive(self):
         end = time.time() + FAULT_SECONDS
+        kinds = [k for k in os.environ.get('SOAK_FAULTS', '').split(',') if k]
+        for k in kinds:
+            if not hasattr(self, 'f_' + k):
+                sys.exit('SOAK_FAULTS: unknown fault %s; faults: %s' % (k, ','.join(self.FAULTS)))
+        if kinds:
+            self.FAULTS = kinds
         # short mode: every kind once, in a seeded order, then random ones
         order = list(self.FAULTS)
         rnd.shuffle(order)
@@ -852,7 +859,9 @@ $f$;
                     anchor = served[0]
                     if not (n - 0.5 <= anchor - i['created'] <= n + 2.0):
                         V.append(('interval slot', 'epoch %d job %d (%s): first slot %s, %.3f s after it was scheduled'
-                                  % (ep, jid, i['name'], ts(anchor), anchor - i['created'])))
+                                  ' at %s (expected %g s); faults near: %s'
+                                  % (ep, jid, i['name'], ts(anchor), anchor - i['created'], ts(i['created']), n,
+                                     self.faults_near(i['created'] + n, 10))))
                     for v in served:
                         k = round((v - anchor) / n)
                         if abs(anchor + k * n - v) > 2e-6:
