@@ -1006,7 +1006,8 @@ $f$;
         by = collections.Counter(k for k, _ in self.violations)
         print('violations:                %d %s' % (len(self.violations), dict(by)))
         shown = collections.Counter()
-        for k, msg in self.violations:
+        # the rarest kinds first: they are the most telling
+        for k, msg in sorted(self.violations, key=lambda v: by[v[0]]):
             shown[k] += 1
             if shown[k] <= 6:
                 print('  VIOLATION [%s] %s' % (k, msg))
