@@ -334,9 +334,12 @@ $f$;
         return self.outage('kill_launcher', act)
 
     def job_pids(self):
-        r = self.c.q("SELECT pid FROM pg_stat_activity WHERE backend_type = 'pg_beat job'",
-                     check=False, timeout=10) or ''
-        return [int(x) for x in r.split()]
+        # sessions running a command first, idle pooled ones only if none
+        r = self.c.q("SELECT pid || ' ' || (state = 'active') FROM pg_stat_activity"
+                     " WHERE backend_type = 'pg_beat job'", check=False, timeout=10) or ''
+        rows = [line.split() for line in r.splitlines() if line.strip()]
+        active = [int(p) for p, a in rows if a == 'true']
+        return active or [int(p) for p, _a in rows]
 
     def f_kill_job_session(self):
         pids = self.job_pids()
