@@ -772,7 +772,8 @@ $f$;
             # ---- final status
             for h in hist:
                 if h['status'] in ('starting', 'running'):
-                    if dropped and h['start'] is not None and h['start'] >= info['end'] - 8:
+                    since = h['start'] if h['start'] is not None else h['slot']
+                    if dropped and since is not None and since >= info['end'] - 8:
                         # no run of the soak lasts 8 s: older ones were stale before the DROP
                         reasons['in flight at DROP EXTENSION'] += 1
                     elif h['slot'] is not None and h['slot'] > self.t_end - 2:
@@ -860,7 +861,9 @@ $f$;
                         self.expected[id(i)] = []
                         continue
                     anchor = served[0]
-                    if not (n - 0.5 <= anchor - i['created'] <= n + 2.0):
+                    # the launcher works in whole seconds: N after the job was
+                    # scheduled, rounded down to a second, or a little later
+                    if not (n - 1.0 <= anchor - i['created'] <= n + 2.0):
                         V.append(('interval slot', 'epoch %d job %d (%s): first slot %s, %.3f s after it was scheduled'
                                   ' at %s (expected %g s); faults near: %s'
                                   % (ep, jid, i['name'], ts(anchor), anchor - i['created'], ts(i['created']), n,
