@@ -74,6 +74,7 @@ typedef struct BeatRunOutcome
 	int32		pid;			/* 0 = unknown */
 	TimestampTz start_time;		/* 0 = null */
 	TimestampTz end_time;		/* 0 = null */
+	bool		in_history;		/* the run has a row in cron.job_run_details */
 } BeatRunOutcome;
 
 /* All of these must be called inside a transaction, with SPI connected. */

@@ -247,6 +247,9 @@ typedef struct LauncherSlot
 	bool		on_failure;		/* runs a job's on_failure command */
 	bool		recorded;		/* the final outcome is committed */
 	bool		awaiting_worker;	/* recorded, waits for a free worker */
+	bool		in_history;		/* has a row in cron.job_run_details, which
+								 * its outcome updates even if cron.log_run
+								 * was turned off since */
 	TimestampTz due;			/* when the run fell due: orders the wait */
 	int64		first_runid;	/* runid of the run's first attempt */
 } LauncherSlot;
@@ -1725,6 +1728,7 @@ launcher_collect_outcomes(List **recorded, List **done, TimestampTz now)
 			o->slotno = -1;
 			o->runid = slot->runid;
 			o->status = "running";
+			o->in_history = ls->in_history;
 			o->pid = slot->pid;
 			o->start_time = slot->start_time;
 			slot->recorded_running = true;
@@ -1736,6 +1740,7 @@ launcher_collect_outcomes(List **recorded, List **done, TimestampTz now)
 			o->slotno = i;
 			o->runid = slot->runid;
 			o->status = slot->succeeded ? "succeeded" : "failed";
+			o->in_history = ls->in_history;
 			o->message = pstrdup(slot->message);
 			o->sqlstate = slot->sqlstate[0] ? pnstrdup(slot->sqlstate, 5) : NULL;
 			if (launcher_run_never_began(slot))
@@ -2266,6 +2271,7 @@ launcher_record_one(LauncherJob *job, int64 runid, TimestampTz slot_time,
 	launcher_slots[slotno].jobid = job->jobid;
 	launcher_slots[slotno].runid = runid;
 	launcher_slots[slotno].first_runid = retry_of ? retry_of : runid;
+	launcher_slots[slotno].in_history = beat_log_run && failed_run == NULL;
 	launcher_slots[slotno].due = slot_time != 0 ? slot_time : GetCurrentTimestamp();
 	job->nrunning++;
 
@@ -2852,6 +2858,8 @@ launcher_adopt_slots(void)
 		launcher_slots[i].jobid = slot->jobid;
 		launcher_slots[i].runid = slot->runid;
 		launcher_slots[i].handle = NULL;
+		/* its row, if it has one, gets the outcome; no row, no harm */
+		launcher_slots[i].in_history = true;
 		/*
 		 * A run that waited for a worker: its command went with the old
 		 * launcher's memory, and it never began (recorded skipped).
@@ -3023,7 +3031,7 @@ launcher_stop(void)
 
 	MemoryContextSwitchTo(launcher_scratch);
 	outcomes = launcher_collect_outcomes(&recorded, &done, GetCurrentTimestamp());
-	if (outcomes != NIL && beat_log_run)
+	if (outcomes != NIL)
 	{
 		/* a lock held by someone must not hold up the shutdown */
 		SetConfigOption("statement_timeout", "2s", PGC_SUSET, PGC_S_OVERRIDE);
@@ -3362,7 +3370,7 @@ launcher_record_outcomes_xact(void *arg)
 	{
 		BeatRunOutcome *o = lfirst(lc);
 
-		if (o->runid == 0)
+		if (o->runid == 0 || !o->in_history)
 			continue;
 		(void) launcher_isolate(launcher_record_outcome, o,
 								"record the outcome of run " INT64_FORMAT,
@@ -3539,8 +3547,7 @@ beat_launcher_main(Datum main_arg)
 			/* what we allocate must outlive the transaction */
 			MemoryContextSwitchTo(launcher_scratch);
 
-			if (beat_log_run)
-				launcher_record_outcomes_xact(outcomes);
+			launcher_record_outcomes_xact(outcomes);
 			foreach(lc, outcomes)
 			{
 				BeatRunOutcome *o = lfirst(lc);
