@@ -158,6 +158,9 @@
 /* At a shutdown, how long the launcher waits for its runs to end. */
 #define BEAT_STOP_GRACE		(500 * 1000)
 
+/* A shortage of background workers is over after this long without one. */
+#define BEAT_SHORTAGE_QUIET	(10 * USECS_PER_SEC)
+
 /* While runs wait for a background worker, look for one this often. */
 #define BEAT_AWAIT_WORKER_MS	20
 
@@ -325,6 +328,7 @@ static TimestampTz launcher_interrupted_retry = 0;
 static volatile sig_atomic_t launcher_may_stop_gently = false;
 static volatile sig_atomic_t launcher_stop_requested = false;
 static bool launcher_worker_shortage = false;	/* warned, not yet over */
+static TimestampTz launcher_last_shortage = 0;	/* a run last found no worker */
 
 static void launcher_cancel_job_runs(int64 jobid, BeatCancelReason reason,
 									 TimestampTz now);
@@ -2745,6 +2749,7 @@ launcher_await_worker(int slotno)
 
 	launcher_retire_idle_sessions();
 
+	launcher_last_shortage = GetCurrentTimestamp();
 	if (!launcher_worker_shortage)
 	{
 		launcher_worker_shortage = true;
@@ -2794,6 +2799,7 @@ launcher_start_awaiting(void)
 
 		if (!cancelled && !launcher_register_worker(best))
 		{
+			launcher_last_shortage = GetCurrentTimestamp();
 			/* sessions that went idle since hold workers too */
 			launcher_retire_idle_sessions();
 			break;
@@ -2813,7 +2819,9 @@ launcher_start_awaiting(void)
 			SetLatch(MyLatch);
 	}
 
-	if (launcher_nawaiting == 0 && launcher_worker_shortage)
+	/* the episode is over once no run has had to wait for a while */
+	if (launcher_nawaiting == 0 && launcher_worker_shortage &&
+		GetCurrentTimestamp() >= launcher_last_shortage + BEAT_SHORTAGE_QUIET)
 	{
 		launcher_worker_shortage = false;
 		ereport(LOG,
@@ -3630,6 +3638,10 @@ beat_launcher_main(Datum main_arg)
 		 */
 		if (launcher_nawaiting > 0)
 			sleep_ms = BEAT_AWAIT_WORKER_MS;
+		else if (launcher_worker_shortage)
+			sleep_ms = Min(sleep_ms,
+						   Max(1, TimestampDifferenceMilliseconds(GetCurrentTimestamp(),
+																  launcher_last_shortage + BEAT_SHORTAGE_QUIET)));
 		if (beat_overdue_after_usecs() > 0 || launcher_overdue_jobs > 0)
 			sleep_ms = Min(sleep_ms, BEAT_OVERDUE_INTERVAL / 1000);
 		{
