@@ -542,6 +542,11 @@ launcher_apply_row(const BeatJobRow *row, TimestampTz last_scheduled,
 		memset(((char *) job) + sizeof(int64), 0,
 			   sizeof(LauncherJob) - sizeof(int64));
 		job->next_fire = DT_NOEND;
+		/*
+		 * Runs of the job a restarted launcher adopted are in flight: they
+		 * count for its overlap policy as the runs it starts itself do.
+		 */
+		job->nrunning = launcher_slots_job_runs(row->jobid);
 		reschedule = true;
 	}
 	else

@@ -1164,6 +1164,19 @@ launcher_start_awaiting(void)
 	return launcher_nawaiting > 0;
 }
 
+/* How many runs of the job hold a slot (in flight, or ending)? */
+int
+launcher_slots_job_runs(int64 jobid)
+{
+	int			n = 0;
+	int			i;
+
+	for (i = 0; i < beat_shared->nslots; i++)
+		if (launcher_slots[i].in_use && launcher_slots[i].jobid == jobid)
+			n++;
+	return n;
+}
+
 /* Do runs wait for a background worker? */
 bool
 launcher_runs_await_workers(void)

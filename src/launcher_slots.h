@@ -64,6 +64,7 @@ extern TimestampTz launcher_enforce_deadlines(TimestampTz now);
 extern void launcher_adopt_slots(void);
 extern int	launcher_slots_runids(int64 *runids);
 extern bool launcher_slots_in_flight(void);
+extern int	launcher_slots_job_runs(int64 jobid);
 extern void launcher_slots_end_awaiting(void);
 
 #endif							/* PG_BEAT_LAUNCHER_SLOTS_H */

@@ -78,6 +78,33 @@ sql('ALTER SYSTEM RESET cron.log_run; SELECT pg_reload_conf()');
 sql("SELECT cron.unschedule($slow)");
 
 # ---------------------------------------------------------------------
+# A launcher restarted with a run in flight adopts it, and the run still
+# counts for the job's overlap policy (queue: never two at once)
+# ---------------------------------------------------------------------
+my $queue = sql(q{SELECT cron.schedule('queue', '1 seconds', 'SELECT pg_sleep(2.5)')});
+ok( poll_within(
+		$node, 'postgres',
+		"SELECT count(*) = 1 FROM cron.running_runs() WHERE jobid = $queue AND status = 'running'"),
+	'the queued job runs');
+my $old_launcher = launcher_pid($node);
+sql("SELECT pg_terminate_backend($old_launcher)");
+ok( poll_within(
+		$node, 'postgres',
+		"SELECT count(*) = 1 FROM pg_stat_activity WHERE backend_type = 'pg_beat launcher'"
+		  . " AND pid <> $old_launcher"),
+	'a new launcher took over');
+ok( poll_within(
+		$node, 'postgres',
+		"SELECT count(*) >= 4 FROM cron.job_run_details WHERE jobid = $queue AND status = 'succeeded'",
+		't', 40),
+	'the job goes on running');
+sql("SELECT cron.unschedule($queue)");
+is( sql(qq{SELECT count(*) FROM cron.job_run_details a JOIN cron.job_run_details b
+    ON a.jobid = b.jobid AND a.runid < b.runid
+    WHERE a.jobid = $queue AND a.start_time < b.end_time AND b.start_time < a.end_time}),
+	'0', 'no two runs of the queue job overlapped across the launcher restart');
+
+# ---------------------------------------------------------------------
 # A crash: the run may have committed, so it is not retried
 # ---------------------------------------------------------------------
 sql(q{CREATE TABLE long_runs (runid bigint)});
