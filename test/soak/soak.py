@@ -895,11 +895,21 @@ $f$;
                                   ' at %s (expected %g s); faults near: %s'
                                   % (ep, jid, i['name'], ts(anchor), anchor - i['created'], ts(i['created']), n,
                                      self.faults_near(i['created'] + n, 10))))
+                    prev = anchor
                     for v in served:
                         k = round((v - anchor) / n)
                         if abs(anchor + k * n - v) > 2e-6:
-                            V.append(('interval slot', 'epoch %d job %d (%s): slot %s is off the grid %s + k * %g s'
-                                      % (ep, jid, i['name'], ts(v), ts(anchor), n)))
+                            # a restart after a run that left no history
+                            # (cron.log_run off) starts the count afresh:
+                            # KNOWN_DEFECTS; the grid goes on from there
+                            lost = any(
+                                (s0 - 1.0) <= v and (e0 if e0 is not None else self.t_end) >= prev
+                                for (s0, e0, _d) in self.windows['outage'])
+                            (K if lost else V).append(('interval slot', 'epoch %d job %d (%s): slot %s is off the grid %s + k * %g s'
+                                                       % (ep, jid, i['name'], ts(v), ts(anchor), n)))
+                            if lost:
+                                anchor = v
+                        prev = v
                     grid = []
                     while anchor + len(grid) * n <= end:
                         grid.append(anchor + len(grid) * n)
@@ -958,6 +968,11 @@ $f$;
                         continue
                     missed = [s for s in self.expected[id(i)] if s0 + 1 < s < e0 - 3]
                     if not missed or missed[0] > e0 - 60 - 3:
+                        continue
+                    # the scheduler was paused across the outage's end: its
+                    # slots passed as paused ones do, no misfire to handle
+                    if in_window('launch_active_off', e0, 0.5, 0.5):
+                        reasons['long outage while cron.launch_active_jobs was off'] += 1
                         continue
                     pol = JOBDEF[i['name']][4]
                     rows = sorted([h for h in hist if h['jobid'] == i['jobid'] and h['slot'] is not None
