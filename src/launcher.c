@@ -79,6 +79,7 @@
 #include "utils/timestamp.h"
 
 #include "catalog.h"
+#include "compat.h"
 #include "cronexpr.h"
 #include "guc.h"
 #include "launcher.h"
@@ -1716,7 +1717,7 @@ launcher_check_owner(LauncherJob *job, bool remote, Oid *database_oid,
 	}
 
 	if (!is_super && !remote &&
-		pg_database_aclcheck(*database_oid, *user_oid, ACL_CONNECT) != ACLCHECK_OK)
+		beat_database_aclcheck(*database_oid, *user_oid, ACL_CONNECT) != ACLCHECK_OK)
 	{
 		*reason = psprintf("role \"%s\" does not have CONNECT privilege on database \"%s\"",
 						   job->row->username, job->row->database);
