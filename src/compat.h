@@ -22,6 +22,7 @@
 #include "catalog/pg_database.h"
 #include "tcop/pquery.h"
 #include "utils/acl.h"
+#include "utils/guc.h"
 
 /*
  * beat_database_aclcheck: does role hold mode (ACL_CONNECT, ...) on the
@@ -50,6 +51,23 @@ beat_portal_run(Portal portal, long count, bool isTopLevel,
 	return PortalRun(portal, count, isTopLevel, dest, altdest, qc);
 #else
 	return PortalRun(portal, count, isTopLevel, true, dest, altdest, qc);
+#endif
+}
+
+/*
+ * beat_guc_malloc: memory for a GUC check hook's *extra, which GUC frees
+ * itself.  Up to 15 GUC frees it with free(); since 16 GUC's memory lives in
+ * its own memory context (guc_malloc, freed with pfree), and a malloc()ed
+ * extra makes the postmaster die with "pfree called with invalid pointer".
+ * Returns NULL when out of memory (guc_malloc at LOG does not throw).
+ */
+static inline void *
+beat_guc_malloc(size_t size)
+{
+#if PG_VERSION_NUM >= 160000
+	return guc_malloc(LOG, size);
+#else
+	return malloc(size);
 #endif
 }
 
