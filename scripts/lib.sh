@@ -33,8 +33,10 @@ install_dependencies() {
 	fi
 	say "installing ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
+	# (in the sid root, the mirror's Release file may be past Valid-Until)
 	apt-get install -y "${missing[@]}" >/dev/null 2>&1 ||
-		{ apt-get update >/dev/null 2>&1 && apt-get install -y "${missing[@]}"; }
+		{ apt-get -o Acquire::Check-Valid-Until=false update >/dev/null 2>&1 &&
+		  apt-get install -y "${missing[@]}"; }
 }
 
 # The user that runs servers: postgres when we are root, else ourselves.

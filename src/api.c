@@ -16,6 +16,10 @@
  *	- with cron.enable_superuser_jobs off, no job belongs to a superuser;
  *	- the pg_beat options hold sensible values.
  *
+ * A superuser's restore (check_function_bodies off) skips the checks of
+ * whether the job can run now (its database and owner exist, the owner may
+ * log in, superuser jobs are enabled): a restore brings back every job.
+ *
  * cron.job_changed(), the row and TRUNCATE trigger, tells the launcher
  * which jobs to reload once the transaction commits.
  *
@@ -38,6 +42,7 @@
 #include "utils/acl.h"
 #include "utils/backend_status.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
@@ -98,7 +103,7 @@ api_require(const char *value, const char *what)
  */
 static void
 api_check_owner(const char *username, const char *database, bool caller_super,
-				bool remote)
+				bool remote, bool restoring)
 {
 	HeapTuple	roletup;
 	Form_pg_authid role;
@@ -108,12 +113,14 @@ api_check_owner(const char *username, const char *database, bool caller_super,
 
 	/* a remote job's database lives on the other server */
 	database_oid = remote ? InvalidOid : get_database_oid(database, true);
-	if (!remote && !OidIsValid(database_oid))
+	if (!remote && !OidIsValid(database_oid) && !restoring)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_DATABASE),
 				 errmsg("database \"%s\" does not exist", database)));
 
 	roletup = SearchSysCache1(AUTHNAME, CStringGetDatum(username));
+	if (!HeapTupleIsValid(roletup) && restoring)
+		return;
 	if (!HeapTupleIsValid(roletup))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -143,6 +150,10 @@ api_check_owner(const char *username, const char *database, bool caller_super,
 							   username, database)));
 	}
 
+	/* a restore keeps the job; the launcher reports it when it is due */
+	if (restoring)
+		return;
+
 	if (!owner_login)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
@@ -165,6 +176,7 @@ cron_job_check(PG_FUNCTION_ARGS)
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	HeapTuple	newtuple;
 	bool		caller_super = superuser();
+	bool		restoring;
 	char	   *schedule;
 	char	   *command;
 	char	   *nodename;
@@ -309,18 +321,33 @@ cron_job_check(PG_FUNCTION_ARGS)
 				 errdetail("Only superusers may schedule jobs whose nodename names another server."),
 				 errhint("Use nodename 'localhost' to run the job on this server.")));
 
+	/*
+	 * A superuser's restore (pg_dump, pg_dumpall and pg_restore scripts all
+	 * SET check_function_bodies = false, which is how PostgreSQL's own
+	 * validators recognise a restore) must bring back every job as it was:
+	 * pg_dumpall restores this database before the others a job may name,
+	 * and a dump may hold jobs of a database since dropped, or of an owner
+	 * who lost LOGIN or was dropped.  Those checks are about whether the job
+	 * can run now, which the launcher checks again at every run and reports;
+	 * the checks that protect against users still apply to everyone else.
+	 */
+	restoring = caller_super && !check_function_bodies;
+
 	api_check_owner(username, database, caller_super,
-					!beat_nodename_is_local(nodename));
+					!beat_nodename_is_local(nodename), restoring);
 
 	/*
 	 * Pin the owner's identity: the launcher runs the job only as the role
 	 * with this OID, so a role dropped and re-created, or renamed, under the
 	 * same name never inherits the job.  A write that keeps the owner keeps
 	 * the pin; any other write (a new job, a new owner, a restore from a
-	 * dump) takes the OID the name has now.
+	 * dump) takes the OID the name has now.  A restored job whose owner does
+	 * not exist is pinned to no role (NULL), and the launcher runs it as
+	 * nobody: a role created later under that name does not inherit it until
+	 * a superuser writes the job again.
 	 */
 	{
-		Oid			userid = get_role_oid(username, false);
+		Oid			userid = get_role_oid(username, restoring);
 		bool		keep = false;
 
 		if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
@@ -338,7 +365,7 @@ cron_job_check(PG_FUNCTION_ARGS)
 		{
 			int			attno = SPI_fnumber(trigdata->tg_relation->rd_att, "userid");
 			Datum		value = ObjectIdGetDatum(userid);
-			bool		null = false;
+			bool		null = !OidIsValid(userid);
 
 			newtuple = heap_modify_tuple_by_cols(newtuple,
 												 trigdata->tg_relation->rd_att,

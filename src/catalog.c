@@ -422,7 +422,10 @@ beat_catalog_close_interrupted_runs(const int64 *keep, int nkeep,
 
 /*
  * Delete at most limit history rows that ended more than retention ago.
- * Small batches keep locks and WAL bursts short.  Returns rows deleted.
+ * Small batches keep locks and WAL bursts short.  Rows locked by others (a
+ * role deleting its own history in an open transaction) are skipped, not
+ * waited for: the launcher must never wait on a user.  Returns rows
+ * deleted.
  */
 uint64
 beat_catalog_purge_history(int64 retention_usecs, int limit)
@@ -438,7 +441,7 @@ beat_catalog_purge_history(int64 retention_usecs, int limit)
 								" OPERATOR(pg_catalog.=) ANY (ARRAY("
 								"  SELECT runid FROM cron.job_run_details"
 								"  WHERE end_time OPERATOR(pg_catalog.<) $1"
-								"  LIMIT $2))",
+								"  LIMIT $2 FOR UPDATE SKIP LOCKED))",
 								2, argtypes, values, NULL, false, 0);
 	if (ret != SPI_OK_DELETE)
 		elog(ERROR, "could not purge the run history: SPI error %d", ret);
@@ -581,8 +584,11 @@ beat_catalog_purge_stats(void)
 /*
  * The dead man's switch: jobs whose last success (or, if none, first run) is
  * older than their threshold and that were not announced yet.  Marks them
- * announced and returns one JSON payload per job (a List of char *), to be
- * sent with NOTIFY in this transaction.  A success clears the mark.
+ * announced and returns them (a List of BeatOverdueRow), to be announced in
+ * this transaction.  A success clears the mark.  The age is compared with
+ * the threshold, not the threshold subtracted from now(): any threshold, as
+ * large as a user may write it, compares without overflow.  The launcher
+ * builds the announcement: fields of any length must be cut to fit it.
  */
 List *
 beat_catalog_take_overdue(int64 default_usecs)
@@ -590,7 +596,7 @@ beat_catalog_take_overdue(int64 default_usecs)
 	Oid			argtypes[1] = {INTERVALOID};
 	Datum		values[1];
 	Interval   *iv = palloc0(sizeof(Interval));
-	List	   *payloads = NIL;
+	List	   *rows = NIL;
 	uint64		i;
 	int			ret;
 
@@ -602,18 +608,57 @@ beat_catalog_take_overdue(int64 default_usecs)
 								" WHERE j.jobid = s.jobid AND j.active"
 								"   AND NOT s.overdue_notified"
 								"   AND COALESCE(j.overdue_after, NULLIF($1, '0')) IS NOT NULL"
-								"   AND COALESCE(s.last_success, s.first_run)"
-								"       < now() - COALESCE(j.overdue_after, $1)"
-								" RETURNING json_build_object('event', 'overdue',"
-								"   'jobid', j.jobid, 'jobname', j.jobname,"
-								"   'last_success', s.last_success,"
-								"   'overdue_after', COALESCE(j.overdue_after, $1),"
-								"   'database', j.database, 'username', j.username)::text",
+								"   AND now() - COALESCE(s.last_success, s.first_run)"
+								"       > COALESCE(j.overdue_after, $1)"
+								" RETURNING j.jobid, j.jobname, s.last_success,"
+								"   COALESCE(j.overdue_after, $1)::text,"
+								"   j.database, j.username",
 								1, argtypes, values, NULL, false, 0);
 	if (ret != SPI_OK_UPDATE_RETURNING)
 		elog(ERROR, "could not check overdue jobs: SPI error %d", ret);
 	for (i = 0; i < SPI_processed; i++)
-		payloads = lappend(payloads, SPI_getvalue(SPI_tuptable->vals[i],
-												  SPI_tuptable->tupdesc, 1));
-	return payloads;
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		BeatOverdueRow *r = palloc0(sizeof(BeatOverdueRow));
+		bool		isnull;
+		Datum		d;
+
+		r->jobid = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
+		r->jobname = SPI_getvalue(tuple, desc, 2);
+		d = SPI_getbinval(tuple, desc, 3, &isnull);
+		r->last_success = isnull ? 0 : DatumGetTimestampTz(d);
+		r->overdue_after = SPI_getvalue(tuple, desc, 4);
+		r->database = SPI_getvalue(tuple, desc, 5);
+		r->username = SPI_getvalue(tuple, desc, 6);
+		rows = lappend(rows, r);
+	}
+	return rows;
+}
+
+/*
+ * How many history rows ended more than retention ago, counting at most
+ * limit: the purge's backlog, for the log.
+ */
+uint64
+beat_catalog_count_purgeable(int64 retention_usecs, int64 limit)
+{
+	Oid			argtypes[2] = {TIMESTAMPTZOID, INT8OID};
+	Datum		values[2];
+	bool		isnull;
+	int			ret;
+
+	values[0] = TimestampTzGetDatum(GetCurrentTimestamp() - retention_usecs);
+	values[1] = Int64GetDatum(limit);
+
+	ret = SPI_execute_with_args("SELECT pg_catalog.count(*) FROM"
+								" (SELECT 1 FROM cron.job_run_details"
+								"  WHERE end_time OPERATOR(pg_catalog.<) $1"
+								"  LIMIT $2) s",
+								2, argtypes, values, NULL, true, 1);
+	if (ret != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not count the history to purge: SPI error %d", ret);
+	return (uint64) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+												SPI_tuptable->tupdesc, 1,
+												&isnull));
 }

@@ -74,6 +74,7 @@ typedef struct BeatRunOutcome
 	int32		pid;			/* 0 = unknown */
 	TimestampTz start_time;		/* 0 = null */
 	TimestampTz end_time;		/* 0 = null */
+	bool		in_history;		/* the run has a row in cron.job_run_details */
 } BeatRunOutcome;
 
 /* All of these must be called inside a transaction, with SPI connected. */
@@ -82,6 +83,17 @@ extern uint64 beat_catalog_scan_jobs(const int64 *jobids, int njobids,
 									 bool with_history,
 									 BeatJobRowCallback callback, void *arg);
 /* A failed attempt whose retry is still due. */
+/* A job that became overdue, to be announced (beat_catalog_take_overdue). */
+typedef struct BeatOverdueRow
+{
+	int64		jobid;
+	char	   *jobname;		/* NULL when the job has none */
+	TimestampTz last_success;	/* 0 when it never succeeded */
+	char	   *overdue_after;	/* the threshold, as interval text */
+	char	   *database;
+	char	   *username;
+} BeatOverdueRow;
+
 typedef struct BeatRetryRow
 {
 	int64		jobid;
@@ -107,6 +119,7 @@ extern void beat_catalog_update_stats(int64 jobid, const char *status,
 									  TimestampTz scheduled_time);
 extern void beat_catalog_purge_stats(void);
 extern List *beat_catalog_take_overdue(int64 default_usecs);
+extern uint64 beat_catalog_count_purgeable(int64 retention_usecs, int64 limit);
 
 /*
  * Why runs interrupted by a restart or a failover were closed as they were

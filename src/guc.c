@@ -19,6 +19,7 @@
  */
 #include "postgres.h"
 
+#include "common/int.h"
 #include "pgtime.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -85,19 +86,60 @@ beat_check_timezone(char **newval, void **extra, GucSource source)
 }
 
 /*
+ * The longest interval pg_beat computes with: 10000 years (of 12 months of
+ * 30 days, as interval arithmetic counts them).  Any instant plus or minus
+ * this stays an int64, so deadlines and cut-offs computed from a setting or
+ * a job's column cannot overflow, however large a value someone typed.
+ */
+#define BEAT_INTERVAL_MAX_USECS \
+	((int64) 10000 * MONTHS_PER_YEAR * DAYS_PER_MONTH * USECS_PER_DAY)
+
+/*
+ * An interval's length in microseconds, months counted as 30 days; false
+ * when it is longer than BEAT_INTERVAL_MAX_USECS either way (or does not
+ * fit an int64 at all).
+ */
+static bool
+beat_interval_usecs_checked(const Interval *iv, int64 *usecs)
+{
+	int64		days_us;
+	int64		months_us;
+	int64		sum;
+
+	if (pg_mul_s64_overflow((int64) iv->day, USECS_PER_DAY, &days_us) ||
+		pg_mul_s64_overflow((int64) iv->month, DAYS_PER_MONTH * USECS_PER_DAY,
+							&months_us) ||
+		pg_add_s64_overflow(iv->time, days_us, &sum) ||
+		pg_add_s64_overflow(sum, months_us, &sum))
+		return false;
+	*usecs = sum;
+	return sum <= BEAT_INTERVAL_MAX_USECS && sum >= -BEAT_INTERVAL_MAX_USECS;
+}
+
+/*
  * An interval's length in microseconds; months count as 30 days, as in
- * interval arithmetic on timestamps.
+ * interval arithmetic on timestamps.  Saturates at 10000 years either way:
+ * a timeout or delay that long is the same as none, and callers may add
+ * the result to any timestamp without overflow.
  */
 int64
 beat_interval_usecs(const Interval *iv)
 {
-	return iv->time + (int64) iv->day * USECS_PER_DAY +
-		(int64) iv->month * DAYS_PER_MONTH * USECS_PER_DAY;
+	int64		usecs;
+
+	if (beat_interval_usecs_checked(iv, &usecs))
+		return usecs;
+	/* the sign of the longest part decides the direction */
+	if (iv->month > 0 || (iv->month == 0 && (iv->day > 0 ||
+											  (iv->day == 0 && iv->time > 0))))
+		return BEAT_INTERVAL_MAX_USECS;
+	return -BEAT_INTERVAL_MAX_USECS;
 }
 
 /*
  * Parse an interval setting without catalog access.  Returns false when the
- * text is not an interval; *usecs gets its length.
+ * text is not an interval, or one longer than 10000 years (a value meant as
+ * "forever" must not overflow into a short one); *usecs gets its length.
  */
 static bool
 beat_parse_interval(const char *text, int64 *usecs)
@@ -126,8 +168,7 @@ beat_parse_interval(const char *text, int64 *usecs)
 	}
 	PG_END_TRY();
 
-	*usecs = beat_interval_usecs(DatumGetIntervalP(d));
-	return true;
+	return beat_interval_usecs_checked(DatumGetIntervalP(d), usecs);
 }
 
 /*
@@ -159,6 +200,23 @@ beat_check_interval_setting(char **newval, void **extra, const char *detail)
 	return true;
 }
 
+/*
+ * cron.notify_channel is used as NOTIFY's channel name, which must be
+ * shorter than NAMEDATALEN: a longer one would make every announcement
+ * fail, so it is refused when set instead.
+ */
+static bool
+beat_check_notify_channel(char **newval, void **extra, GucSource source)
+{
+	if (*newval != NULL && strlen(*newval) >= NAMEDATALEN)
+	{
+		GUC_check_errdetail("A NOTIFY channel name must be at most %d bytes; this one has %zu.",
+							NAMEDATALEN - 1, strlen(*newval));
+		return false;
+	}
+	return true;
+}
+
 static int64 beat_history_retention_us = 0;
 static int64 beat_overdue_after_us = 0;
 
@@ -166,7 +224,7 @@ static bool
 beat_check_history_retention(char **newval, void **extra, GucSource source)
 {
 	return beat_check_interval_setting(newval, extra,
-									   "cron.history_retention must be a non-negative interval such as \"30 days\", or 0 to keep all history.");
+									   "cron.history_retention must be an interval between 0 and 10000 years, such as \"30 days\"; 0 keeps all history.");
 }
 
 static void
@@ -179,7 +237,7 @@ static bool
 beat_check_overdue_after(char **newval, void **extra, GucSource source)
 {
 	return beat_check_interval_setting(newval, extra,
-									   "cron.overdue_after must be a non-negative interval such as \"1 day\", or 0 to disable.");
+									   "cron.overdue_after must be an interval between 0 and 10000 years, such as \"1 day\"; 0 disables it.");
 }
 
 static void
@@ -324,7 +382,7 @@ beat_define_settings(void)
 							   "cron_job_failed",
 							   PGC_SIGHUP,
 							   0,
-							   NULL, NULL, NULL);
+							   beat_check_notify_channel, NULL, NULL);
 
 	DefineCustomStringVariable("cron.history_retention",
 							   "How long rows of cron.job_run_details are kept; 0 keeps all.",

@@ -43,6 +43,19 @@
  * "skip" records one skipped row, "run_once" runs once for the newest
  * missed slot.
  *
+ * A restart replays the state that made the launcher fail, so an error in
+ * one of its own writes must not end it: one bad row, announcement or
+ * setting would stop every role's jobs for good.  Each write that concerns
+ * one run, job or announcement runs in a subtransaction (launcher_isolate)
+ * and a failure costs only that write, logged as a WARNING; the launcher's
+ * own transactions (loading jobs, purging, the overdue check) are guarded as
+ * a whole (launcher_guarded_xact).  Its session ignores the defaults a DBA
+ * set on its database or role (launcher_force_session_settings), and every
+ * announcement is cut to fit in a NOTIFY.  An extension that was dropped is
+ * a state, not an error: the launcher stops its runs and waits for CREATE
+ * EXTENSION (launcher_wait_for_extension).  Only a failure to commit the
+ * iteration's transaction itself still restarts it.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -109,12 +122,26 @@
  */
 #define BEAT_RELOAD_GAP		(10 * 1000)
 
+/* A load that failed is tried again this much later. */
+#define BEAT_LOAD_RETRY		(1 * USECS_PER_SEC)
+
 /* Slots this much late still run; older ones follow misfire_policy. */
 #define BEAT_MISFIRE_GRACE	(BEAT_MISFIRE_GRACE_SECONDS * USECS_PER_SEC)
 
-/* How often the launcher purges old history, at most. */
+/*
+ * How often the launcher purges old history once it has caught up, and its
+ * batches: BEAT_PURGE_BATCH rows, or, while it is behind, a
+ * BEAT_PURGE_SPREAD-th of the backlog, at most BEAT_PURGE_BATCH_MAX (one
+ * such DELETE takes well under the BEAT_PREWARM head start of a run).  The
+ * backlog is counted up to BEAT_PURGE_COUNT_MAX rows, and logged every
+ * BEAT_PURGE_REPORT_INTERVAL while it lasts.
+ */
 #define BEAT_PURGE_INTERVAL (60 * USECS_PER_SEC)
 #define BEAT_PURGE_BATCH	1000
+#define BEAT_PURGE_BATCH_MAX 10000
+#define BEAT_PURGE_SPREAD	10
+#define BEAT_PURGE_COUNT_MAX 1000000
+#define BEAT_PURGE_REPORT_INTERVAL (60 * USECS_PER_SEC)
 
 /* How often the dead man's switch is checked, when any threshold is set. */
 #define BEAT_OVERDUE_INTERVAL (5 * USECS_PER_SEC)
@@ -125,6 +152,9 @@
  * (remote.c), so change both together.
  */
 #define BEAT_CANCEL_GRACE	(5 * USECS_PER_SEC)
+
+/* A housekeeping write that failed is tried again this much later. */
+#define BEAT_RETRY_HOUSEKEEPING	(10 * USECS_PER_SEC)
 
 /* At a shutdown, how long the launcher waits for its runs to end. */
 #define BEAT_STOP_GRACE		(500 * 1000)
@@ -218,6 +248,9 @@ typedef struct LauncherSlot
 	bool		on_failure;		/* runs a job's on_failure command */
 	bool		recorded;		/* the final outcome is committed */
 	bool		awaiting_worker;	/* recorded, waits for a free worker */
+	bool		in_history;		/* has a row in cron.job_run_details, which
+								 * its outcome updates even if cron.log_run
+								 * was turned off since */
 	TimestampTz due;			/* when the run fell due: orders the wait */
 	int64		first_runid;	/* runid of the run's first attempt */
 } LauncherSlot;
@@ -270,13 +303,24 @@ static pairingheap *launcher_ready = NULL;
 static LauncherSlot *launcher_slots = NULL;
 static uint64 launcher_generation = 0;
 static char *launcher_loaded_timezone = NULL;
-static TimestampTz launcher_last_purge = 0;
+static TimestampTz launcher_next_purge = 0;
+static int64 launcher_purge_retention = 0;	/* the retention last applied */
+static int	launcher_purge_batch = BEAT_PURGE_BATCH;
+static bool launcher_purge_behind = false;
+static TimestampTz launcher_last_backlog_report = 0;
+static bool launcher_extension_present = false; /* as the last load found */
+static bool launcher_load_failed = false;	/* the last load failed */
+static bool launcher_load_startup = false;	/* ... and it was the first */
 static TimestampTz launcher_last_load = 0;
 static List *launcher_extra = NIL;	/* of LauncherExtraRun, in launcher_context */
 static int	launcher_nready = 0;	/* jobs in launcher_ready */
 static int	launcher_overdue_jobs = 0;	/* jobs with their own overdue_after */
 static TimestampTz launcher_last_overdue_check = 0;
 static int	launcher_nawaiting = 0; /* runs waiting for a background worker */
+
+/* runs a restart interrupted are still open: their closing failed */
+static bool launcher_interrupted_open = false;
+static TimestampTz launcher_interrupted_retry = 0;
 
 /* SIGTERM: stop gently (launcher_stop), if it comes between iterations */
 static volatile sig_atomic_t launcher_may_stop_gently = false;
@@ -298,6 +342,8 @@ static bool launcher_start_awaiting(void);
 static void launcher_after_failure(int64 jobid, TimestampTz slot,
 								   int32 attempt, int64 first_runid,
 								   BeatCancelReason reason, TimestampTz now);
+static void launcher_apply_log_level(void);
+static void launcher_record_outcomes_xact(void *arg);
 static void launcher_final_failure(LauncherJob *job, int64 runid,
 								   TimestampTz scheduled_time, int32 attempt,
 								   const BeatRunOutcome *o);
@@ -321,6 +367,274 @@ launcher_xact_end(void)
 	PopActiveSnapshot();
 	SPI_finish();
 	CommitTransactionCommand();
+}
+
+/*
+ * Failure isolation.  The launcher serves every role's jobs, so a failure
+ * in one of its writes must not end it: it would be restarted, replay the
+ * same write and fail again, and no job of any role would run.  Each write
+ * that concerns one thing (a run, a job, an announcement) runs in a
+ * subtransaction of the launcher's transaction, as PL/pgSQL runs an
+ * exception block: on error only that write is rolled back, the error is
+ * logged with what it was about, and the launcher carries on.  The
+ * launcher's own transactions (a load, a purge, a check) are guarded the
+ * same way as a whole.
+ */
+
+static bool launcher_isolate(void (*fn) (void *), void *arg,
+							 const char *fmt,...) pg_attribute_printf(3, 4);
+
+/* What launcher_report_failure logs: "could not <what>: <error>". */
+static void
+launcher_report_failure(ErrorData *edata, const char *what)
+{
+	ereport(WARNING,
+			(errcode(edata->sqlerrcode),
+			 errmsg("pg_beat: could not %s: %s", what, edata->message),
+			 edata->detail ? errdetail_internal("%s", edata->detail) : 0,
+			 errhint("The launcher skipped this and carried on; the other jobs are not affected.")));
+}
+
+/*
+ * Run fn(arg) in a subtransaction of the current transaction.  Returns
+ * false, with the error logged as a WARNING about what (a printf format),
+ * when it failed; its writes are then rolled back and nothing else is.
+ */
+static bool
+launcher_isolate(void (*fn) (void *), void *arg, const char *fmt,...)
+{
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	bool		ok = true;
+
+	BeginInternalSubTransaction(NULL);
+	/* the caller's allocations must survive the subtransaction */
+	MemoryContextSwitchTo(oldcontext);
+
+	PG_TRY();
+	{
+		fn(arg);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+		StringInfoData what;
+		va_list		args;
+
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+
+		initStringInfo(&what);
+		for (;;)
+		{
+			int			needed;
+
+			va_start(args, fmt);
+			needed = appendStringInfoVA(&what, fmt, args);
+			va_end(args);
+			if (needed == 0)
+				break;
+			enlargeStringInfo(&what, needed);
+		}
+		launcher_report_failure(edata, what.data);
+		FreeErrorData(edata);
+		pfree(what.data);
+		ok = false;
+	}
+	PG_END_TRY();
+	return ok;
+}
+
+/*
+ * Run fn(arg) in a launcher transaction of its own (launcher_xact_begin).
+ * On error the transaction is rolled back, the error logged as a WARNING
+ * about what, and false returned.
+ */
+static bool
+launcher_guarded_xact(void (*fn) (void *), void *arg, const char *what)
+{
+	MemoryContext oldcontext = CurrentMemoryContext;
+	bool		ok = true;
+
+	PG_TRY();
+	{
+		launcher_xact_begin();
+		fn(arg);
+		launcher_xact_end();
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		AbortCurrentTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		launcher_report_failure(edata, what);
+		FreeErrorData(edata);
+		ok = false;
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(oldcontext);
+	return ok;
+}
+
+/*
+ * NOTIFY refuses a payload of NOTIFY_PAYLOAD_MAX_LENGTH bytes or more
+ * (async.c, not exported): every announcement stays below it.
+ */
+#define LAUNCHER_NOTIFY_MAX (BLCKSZ - NAMEDATALEN - 128)
+
+/* The longest each field of an announcement may be, escaped, in bytes. */
+#define LAUNCHER_JSON_MESSAGE_MAX	2000	/* return_message */
+#define LAUNCHER_JSON_NAME_MAX		1000	/* jobname */
+#define LAUNCHER_JSON_FIELD_MAX		400 /* database, username, sqlstate, ... */
+
+/*
+ * An announcement being built: the JSON object and the names of the fields
+ * that had to be cut to fit.
+ */
+typedef struct LauncherJson
+{
+	StringInfoData buf;
+	StringInfoData truncated;	/* a JSON array's elements, or empty */
+} LauncherJson;
+
+static void
+launcher_json_start(LauncherJson *js)
+{
+	initStringInfo(&js->buf);
+	initStringInfo(&js->truncated);
+	appendStringInfoChar(&js->buf, '{');
+}
+
+static void
+launcher_json_key(LauncherJson *js, const char *name)
+{
+	if (js->buf.len > 1)
+		appendStringInfoString(&js->buf, ", ");
+	escape_json(&js->buf, name);
+	appendStringInfoString(&js->buf, ": ");
+}
+
+/*
+ * A string field, escaped, cut at a character boundary so that its JSON
+ * form takes at most maxlen bytes; a cut field is listed in "truncated".
+ */
+static void
+launcher_json_field_max(LauncherJson *js, const char *name, const char *value,
+						int maxlen)
+{
+	StringInfoData esc;
+
+	launcher_json_key(js, name);
+	if (value == NULL)
+	{
+		appendStringInfoString(&js->buf, "null");
+		return;
+	}
+
+	initStringInfo(&esc);
+	escape_json(&esc, value);
+	if (esc.len > maxlen)
+	{
+		/* escaping may expand a character up to six times: go one by one */
+		StringInfoData one;
+		const char *p = value;
+
+		initStringInfo(&one);
+		resetStringInfo(&esc);
+		appendStringInfoChar(&esc, '"');
+		while (*p != '\0')
+		{
+			int			len = pg_mblen(p);
+			char	   *ch = pnstrdup(p, len);
+
+			resetStringInfo(&one);
+			escape_json(&one, ch);
+			pfree(ch);
+			/* one holds the character in quotes; keep room for ours */
+			if (esc.len + (one.len - 2) + 1 > maxlen)
+				break;
+			appendBinaryStringInfo(&esc, one.data + 1, one.len - 2);
+			p += len;
+		}
+		appendStringInfoChar(&esc, '"');
+		pfree(one.data);
+
+		if (js->truncated.len > 0)
+			appendStringInfoString(&js->truncated, ", ");
+		escape_json(&js->truncated, name);
+	}
+	appendBinaryStringInfo(&js->buf, esc.data, esc.len);
+	pfree(esc.data);
+}
+
+static void
+launcher_json_field(LauncherJson *js, const char *name, const char *value)
+{
+	launcher_json_field_max(js, name, value, LAUNCHER_JSON_FIELD_MAX);
+}
+
+static void
+launcher_json_number(LauncherJson *js, const char *name, int64 value)
+{
+	launcher_json_key(js, name);
+	appendStringInfo(&js->buf, INT64_FORMAT, value);
+}
+
+static void
+launcher_json_time(LauncherJson *js, const char *name, TimestampTz t)
+{
+	launcher_json_field(js, name, t == 0 ? NULL : timestamptz_to_str(t));
+}
+
+/*
+ * Close the object: "truncated" lists the fields that were cut, if any.
+ * Every field is bounded, so the result always fits in a NOTIFY.
+ */
+static char *
+launcher_json_finish(LauncherJson *js)
+{
+	if (js->truncated.len > 0)
+	{
+		launcher_json_key(js, "truncated");
+		appendStringInfo(&js->buf, "[%s]", js->truncated.data);
+	}
+	appendStringInfoChar(&js->buf, '}');
+	pfree(js->truncated.data);
+	Assert(js->buf.len < LAUNCHER_NOTIFY_MAX);
+	return js->buf.data;
+}
+
+static void
+launcher_notify_one(void *arg)
+{
+	Async_Notify(beat_notify_channel, (const char *) arg);
+}
+
+/*
+ * Send an announcement on cron.notify_channel, in the current transaction.
+ * A NOTIFY that fails is logged and dropped: it never takes the recording
+ * of the event, or the launcher, with it.
+ */
+static void
+launcher_announce(const char *payload, const char *event, int64 id)
+{
+	if (beat_notify_channel == NULL || beat_notify_channel[0] == '\0')
+		return;
+	(void) launcher_isolate(launcher_notify_one, (void *) payload,
+							"announce the %s of %s " INT64_FORMAT
+							" on cron.notify_channel", event,
+							strcmp(event, "overdue") == 0 ? "job" : "run", id);
 }
 
 /* May a run take the slot: it holds neither a run nor an exiting session? */
@@ -641,6 +955,8 @@ typedef struct LauncherLoad
 	bool		timezone_changed;	/* cron.timezone changed since last load */
 	TimestampTz now;
 	int			nrows;			/* rows applied */
+	bool		full;			/* read every job, not only nchanged */
+	int			nchanged;		/* jobids in launcher_changed */
 } LauncherLoad;
 
 /*
@@ -754,7 +1070,8 @@ launcher_load_all_jobs(LauncherLoad *load)
 	while ((job = hash_seq_search(&seq)) != NULL)
 		job->seen = false;
 
-	if (beat_catalog_extension_ready())
+	launcher_extension_present = beat_catalog_extension_ready();
+	if (launcher_extension_present)
 	{
 		(void) beat_catalog_scan_jobs(NULL, 0, load->at_startup,
 									  launcher_apply_row, load);
@@ -817,7 +1134,8 @@ launcher_load_changed_jobs(LauncherLoad *load, int nchanged)
 	}
 
 	/* a dropped extension asks for a full load; be safe all the same */
-	if (beat_catalog_extension_ready())
+	launcher_extension_present = beat_catalog_extension_ready();
+	if (launcher_extension_present)
 		(void) beat_catalog_scan_jobs(launcher_changed, nchanged, false,
 									  launcher_apply_row, load);
 
@@ -830,6 +1148,17 @@ launcher_load_changed_jobs(LauncherLoad *load, int nchanged)
 	}
 
 	launcher_rows_compact();
+}
+
+static void
+launcher_load_xact(void *arg)
+{
+	LauncherLoad *load = arg;
+
+	if (load->full)
+		launcher_load_all_jobs(load);
+	else
+		launcher_load_changed_jobs(load, load->nchanged);
 }
 
 /*
@@ -851,12 +1180,15 @@ launcher_load_jobs(bool at_startup, TimestampTz now)
 
 	full = beat_take_catalog_changes(launcher_changed, &nchanged);
 
+	/* a first load that failed is still owed */
+	at_startup = at_startup || (launcher_load_failed && launcher_load_startup);
 	load.at_startup = at_startup;
 	load.timezone_changed = !launcher_same_string(launcher_loaded_timezone,
 												  beat_timezone);
 	load.now = now;
 	load.nrows = 0;
-	if (at_startup || load.timezone_changed || launcher_rows.cxt == NULL)
+	if (at_startup || load.timezone_changed || launcher_rows.cxt == NULL ||
+		launcher_load_failed)
 		full = true;
 
 	if (!full)
@@ -876,14 +1208,21 @@ launcher_load_jobs(bool at_startup, TimestampTz now)
 			return;
 	}
 
-	launcher_xact_begin();
-
-	if (full)
-		launcher_load_all_jobs(&load);
-	else
-		launcher_load_changed_jobs(&load, nchanged);
-
-	launcher_xact_end();
+	load.full = full;
+	load.nchanged = nchanged;
+	if (!launcher_guarded_xact(launcher_load_xact, &load, "load the jobs"))
+	{
+		/*
+		 * The changes taken are lost with the failed load: read every job
+		 * next time, after a pause rather than in a loop.
+		 */
+		launcher_load_failed = true;
+		launcher_load_startup = at_startup;
+		launcher_last_load = now + BEAT_LOAD_RETRY - BEAT_RELOAD_GAP;
+		pg_atomic_fetch_add_u64(&beat_shared->catalog_generation, 1);
+		return;
+	}
+	launcher_load_failed = false;
 
 	if (full)
 		ereport(DEBUG1,
@@ -1390,6 +1729,7 @@ launcher_collect_outcomes(List **recorded, List **done, TimestampTz now)
 			o->slotno = -1;
 			o->runid = slot->runid;
 			o->status = "running";
+			o->in_history = ls->in_history;
 			o->pid = slot->pid;
 			o->start_time = slot->start_time;
 			slot->recorded_running = true;
@@ -1401,6 +1741,7 @@ launcher_collect_outcomes(List **recorded, List **done, TimestampTz now)
 			o->slotno = i;
 			o->runid = slot->runid;
 			o->status = slot->succeeded ? "succeeded" : "failed";
+			o->in_history = ls->in_history;
 			o->message = pstrdup(slot->message);
 			o->sqlstate = slot->sqlstate[0] ? pnstrdup(slot->sqlstate, 5) : NULL;
 			if (launcher_run_never_began(slot))
@@ -1691,7 +2032,8 @@ launcher_check_owner(LauncherJob *job, bool remote, Oid *database_oid,
 	}
 	role = (Form_pg_authid) GETSTRUCT(roletup);
 	*user_oid = role->oid;
-	if (OidIsValid(job->row->userid) && role->oid != job->row->userid)
+	/* a job restored without its owner is pinned to no role: never run */
+	if (role->oid != job->row->userid)
 	{
 		ReleaseSysCache(roletup);
 		*reason = psprintf("role \"%s\" is not the role that owns the job: the owner was dropped or renamed",
@@ -1760,38 +2102,117 @@ launcher_job_is_local(LauncherJob *job)
 	return beat_nodename_is_local(job->row->nodename);
 }
 
+/* A run to record as it starts or as it is refused. */
+typedef struct LauncherRecord
+{
+	LauncherJob *job;
+	int64		runid;			/* 0 = take a new one; then the one taken */
+	TimestampTz slot;
+	int32		attempt;
+	int64		retry_of;
+	const char *status;
+	const char *message;		/* refusals: the reason */
+} LauncherRecord;
+
+static void
+launcher_record_refused_one(void *arg)
+{
+	LauncherRecord *rec = arg;
+	LauncherJob *job = rec->job;
+	BeatRunOutcome o;
+	TimestampTz now = GetCurrentTimestamp();
+	int64		runid;
+
+	runid = beat_catalog_insert_run(job->row, rec->runid, rec->slot,
+									rec->attempt, rec->status,
+									launcher_node_name(job), rec->retry_of);
+	if (runid == 0)
+		return;					/* this slot was recorded already */
+	memset(&o, 0, sizeof(o));
+	o.runid = runid;
+	o.status = rec->status;
+	o.message = rec->message;
+	o.start_time = now;
+	o.end_time = now;
+	beat_catalog_update_run(&o);
+	beat_catalog_update_stats(job->jobid, rec->status, now, now, rec->slot);
+
+	/* a run refused by the owner checks is a failure like any other */
+	if (strcmp(rec->status, "failed") == 0)
+		launcher_final_failure(job, runid, rec->slot, rec->attempt, &o);
+
+	if (beat_log_run)
+		ereport(LOG,
+				(errmsg("pg_beat: job " INT64_FORMAT " run " INT64_FORMAT " %s",
+						job->jobid, runid, rec->message)));
+}
+
 /*
- * Record a run that ends before it starts (refused or skipped).
+ * Record a run that ends before it starts (refused or skipped), isolated
+ * from the other writes of the transaction.
  */
 static void
 launcher_record_refused(LauncherJob *job, int64 runid, TimestampTz slot,
 						int32 attempt, int64 retry_of, const char *status,
 						const char *message)
 {
-	BeatRunOutcome o;
-	TimestampTz now = GetCurrentTimestamp();
+	LauncherRecord rec;
 
-	runid = beat_catalog_insert_run(job->row, runid, slot, attempt, status,
-									launcher_node_name(job), retry_of);
-	if (runid == 0)
-		return;					/* this slot was recorded already */
-	memset(&o, 0, sizeof(o));
-	o.runid = runid;
-	o.status = status;
-	o.message = message;
-	o.start_time = now;
-	o.end_time = now;
-	beat_catalog_update_run(&o);
-	beat_catalog_update_stats(job->jobid, status, now, now, slot);
+	memset(&rec, 0, sizeof(rec));
+	rec.job = job;
+	rec.runid = runid;
+	rec.slot = slot;
+	rec.attempt = attempt;
+	rec.retry_of = retry_of;
+	rec.status = status;
+	rec.message = message;
+	(void) launcher_isolate(launcher_record_refused_one, &rec,
+							"record a %s run of job " INT64_FORMAT,
+							status, job->jobid);
+}
 
-	/* a run refused by the owner checks is a failure like any other */
-	if (strcmp(status, "failed") == 0)
-		launcher_final_failure(job, runid, slot, attempt, &o);
+static void
+launcher_record_start_one(void *arg)
+{
+	LauncherRecord *rec = arg;
 
 	if (beat_log_run)
-		ereport(LOG,
-				(errmsg("pg_beat: job " INT64_FORMAT " run " INT64_FORMAT " %s",
-						job->jobid, runid, message)));
+		rec->runid = beat_catalog_insert_run(rec->job->row, rec->runid,
+											 rec->slot, rec->attempt,
+											 "starting",
+											 launcher_node_name(rec->job),
+											 rec->retry_of);
+	else if (rec->runid == 0)
+	{
+		/* without history there is no runid from the table: take one */
+		Oid			seq = get_relname_relid("runid_seq",
+											get_namespace_oid("cron", false));
+
+		rec->runid = nextval_internal(seq, false);
+	}
+}
+
+/*
+ * Record a run as it starts, isolated from the other writes of the
+ * transaction.  Returns its runid, or 0 when its slot was recorded already
+ * or the run could not be recorded (logged): then it must not start.
+ */
+static int64
+launcher_record_start(LauncherJob *job, int64 runid, TimestampTz slot,
+					  int32 attempt, int64 retry_of)
+{
+	LauncherRecord rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.job = job;
+	rec.runid = runid;
+	rec.slot = slot;
+	rec.attempt = attempt;
+	rec.retry_of = retry_of;
+	if (!launcher_isolate(launcher_record_start_one, &rec,
+						  "record a run of job " INT64_FORMAT, job->jobid))
+		return 0;
+	return rec.runid;
 }
 
 /*
@@ -1834,20 +2255,12 @@ launcher_record_one(LauncherJob *job, int64 runid, TimestampTz slot_time,
 
 	if (failed_run != NULL)
 		runid = 0;				/* on_failure commands are not runs of their own */
-	else if (beat_log_run)
-		runid = beat_catalog_insert_run(job->row, runid, slot_time, attempt,
-										"starting", launcher_node_name(job),
-										retry_of);
-	else if (runid == 0)
-	{
-		/* without history there is no runid from the table: take one */
-		Oid			seq = get_relname_relid("runid_seq",
-											get_namespace_oid("cron", false));
-
-		runid = nextval_internal(seq, false);
-	}
+	else
+		runid = launcher_record_start(job, runid, slot_time, attempt,
+									  retry_of);
 	if (runid == 0 && failed_run == NULL)
-		return NULL;			/* this slot already ran: never twice */
+		return NULL;			/* this slot already ran (never twice), or
+								 * could not be recorded (logged) */
 
 	nr = palloc0(sizeof(LauncherNewRun));
 	nr->pooled = launcher_slots[slotno].session;
@@ -1859,6 +2272,7 @@ launcher_record_one(LauncherJob *job, int64 runid, TimestampTz slot_time,
 	launcher_slots[slotno].jobid = job->jobid;
 	launcher_slots[slotno].runid = runid;
 	launcher_slots[slotno].first_runid = retry_of ? retry_of : runid;
+	launcher_slots[slotno].in_history = beat_log_run && failed_run == NULL;
 	launcher_slots[slotno].due = slot_time != 0 ? slot_time : GetCurrentTimestamp();
 	job->nrunning++;
 
@@ -2047,34 +2461,6 @@ launcher_after_failure(int64 jobid, TimestampTz slot, int32 attempt,
 	((LauncherExtraRun *) llast(launcher_extra))->retry_of = first_runid;
 }
 
-static void
-launcher_json_field(StringInfo buf, const char *name, const char *value)
-{
-	if (buf->len > 1)
-		appendStringInfoString(buf, ", ");
-	escape_json(buf, name);
-	appendStringInfoString(buf, ": ");
-	if (value == NULL)
-		appendStringInfoString(buf, "null");
-	else
-		escape_json(buf, value);
-}
-
-static void
-launcher_json_number(StringInfo buf, const char *name, int64 value)
-{
-	if (buf->len > 1)
-		appendStringInfoString(buf, ", ");
-	escape_json(buf, name);
-	appendStringInfo(buf, ": " INT64_FORMAT, value);
-}
-
-static void
-launcher_json_time(StringInfo buf, const char *name, TimestampTz t)
-{
-	launcher_json_field(buf, name, t == 0 ? NULL : timestamptz_to_str(t));
-}
-
 /*
  * The final failure of a run: announce it on cron.notify_channel and run the
  * job's on_failure command.  Inside the transaction that records it, so the
@@ -2085,33 +2471,29 @@ launcher_final_failure(LauncherJob *job, int64 runid,
 					   TimestampTz scheduled_time, int32 attempt,
 					   const BeatRunOutcome *o)
 {
-	StringInfoData buf;
-	char	   *message;
+	LauncherJson js;
+	char	   *payload;
 
-	/* keep the payload under NOTIFY's limit */
-	message = pstrdup(o->message ? o->message : "");
-	if (strlen(message) > 2000)
-		message[pg_mbcliplen(message, strlen(message), 2000)] = '\0';
+	launcher_json_start(&js);
+	launcher_json_field(&js, "event", "failed");
+	launcher_json_number(&js, "jobid", job->jobid);
+	launcher_json_field_max(&js, "jobname", job->row->jobname,
+							LAUNCHER_JSON_NAME_MAX);
+	launcher_json_number(&js, "runid", runid);
+	launcher_json_field(&js, "status", "failed");
+	launcher_json_field_max(&js, "return_message",
+							o->message ? o->message : "",
+							LAUNCHER_JSON_MESSAGE_MAX);
+	launcher_json_field(&js, "sqlstate", o->sqlstate);
+	launcher_json_time(&js, "scheduled_time", scheduled_time);
+	launcher_json_time(&js, "start_time", o->start_time);
+	launcher_json_time(&js, "end_time", o->end_time);
+	launcher_json_number(&js, "attempt", attempt);
+	launcher_json_field(&js, "database", job->row->database);
+	launcher_json_field(&js, "username", job->row->username);
+	payload = launcher_json_finish(&js);
 
-	initStringInfo(&buf);
-	appendStringInfoChar(&buf, '{');
-	launcher_json_field(&buf, "event", "failed");
-	launcher_json_number(&buf, "jobid", job->jobid);
-	launcher_json_field(&buf, "jobname", job->row->jobname);
-	launcher_json_number(&buf, "runid", runid);
-	launcher_json_field(&buf, "status", "failed");
-	launcher_json_field(&buf, "return_message", message);
-	launcher_json_field(&buf, "sqlstate", o->sqlstate);
-	launcher_json_time(&buf, "scheduled_time", scheduled_time);
-	launcher_json_time(&buf, "start_time", o->start_time);
-	launcher_json_time(&buf, "end_time", o->end_time);
-	launcher_json_number(&buf, "attempt", attempt);
-	launcher_json_field(&buf, "database", job->row->database);
-	launcher_json_field(&buf, "username", job->row->username);
-	appendStringInfoChar(&buf, '}');
-
-	if (beat_notify_channel != NULL && beat_notify_channel[0] != '\0')
-		Async_Notify(beat_notify_channel, buf.data);
+	launcher_announce(payload, "failure", runid);
 
 	if (job->row->on_failure != NULL && !job->deleted)
 	{
@@ -2122,7 +2504,7 @@ launcher_final_failure(LauncherJob *job, int64 runid,
 						   GetCurrentTimestamp());
 		er = llast(launcher_extra);
 		oldcontext = MemoryContextSwitchTo(launcher_context);
-		er->failed_run = pstrdup(buf.data);
+		er->failed_run = pstrdup(payload);
 		MemoryContextSwitchTo(oldcontext);
 	}
 }
@@ -2477,6 +2859,8 @@ launcher_adopt_slots(void)
 		launcher_slots[i].jobid = slot->jobid;
 		launcher_slots[i].runid = slot->runid;
 		launcher_slots[i].handle = NULL;
+		/* its row, if it has one, gets the outcome; no row, no harm */
+		launcher_slots[i].in_history = true;
 		/*
 		 * A run that waited for a worker: its command went with the old
 		 * launcher's memory, and it never began (recorded skipped).
@@ -2494,34 +2878,53 @@ launcher_adopt_slots(void)
 /*
  * Close the runs a crash interrupted, except those still in flight.
  */
-static void
-launcher_close_interrupted(void)
+typedef struct LauncherCloseArgs
 {
-	int64	   *keep = palloc(sizeof(int64) * beat_shared->nslots);
-	int			nkeep = 0;
-	int			i;
+	int64	   *keep;
+	int			nkeep;
 	uint64		closed;
+} LauncherCloseArgs;
 
-	for (i = 0; i < beat_shared->nslots; i++)
-		if (launcher_slots[i].in_use)
-			keep[nkeep++] = launcher_slots[i].runid;
+static void
+launcher_close_interrupted_xact(void *arg)
+{
+	LauncherCloseArgs *a = arg;
 
-	launcher_xact_begin();
 	/*
 	 * On a promoted standby the runs left open were in flight on the old
 	 * primary: say so, the DBA will look for them there.  What the standby
 	 * replayed last bounds what of them can be here.
 	 */
-	closed = beat_catalog_close_interrupted_runs(keep, nkeep,
-												 PromoteIsTriggered(),
-												 PromoteIsTriggered() ?
-												 GetLatestXTime() : 0);
-	launcher_xact_end();
+	a->closed = beat_catalog_close_interrupted_runs(a->keep, a->nkeep,
+													PromoteIsTriggered(),
+													PromoteIsTriggered() ?
+													GetLatestXTime() : 0);
+}
 
-	if (closed > 0)
+static void
+launcher_close_interrupted(TimestampTz now)
+{
+	LauncherCloseArgs a;
+	int			i;
+
+	a.keep = palloc(sizeof(int64) * beat_shared->nslots);
+	a.nkeep = 0;
+	a.closed = 0;
+	for (i = 0; i < beat_shared->nslots; i++)
+		if (launcher_slots[i].in_use)
+			a.keep[a.nkeep++] = launcher_slots[i].runid;
+
+	/* should it fail (a lock someone holds), try again a little later */
+	launcher_interrupted_open =
+		!launcher_guarded_xact(launcher_close_interrupted_xact, &a,
+							   "close the runs a restart interrupted");
+	launcher_interrupted_retry = now + BEAT_RETRY_HOUSEKEEPING;
+	pfree(a.keep);
+
+	if (a.closed > 0)
 		ereport(LOG,
 				(errmsg("pg_beat: closed " UINT64_FORMAT " interrupted run(s)",
-						closed)));
+						a.closed)));
 }
 
 /*
@@ -2582,13 +2985,12 @@ launcher_stop(void)
 	List	   *outcomes;
 	List	   *recorded = NIL;
 	List	   *done = NIL;
-	ListCell   *lc;
+	int			i;
 
 	for (;;)
 	{
 		TimestampTz now = GetCurrentTimestamp();
 		bool		in_flight = false;
-		int			i;
 
 		for (i = 0; i < beat_shared->nslots; i++)
 		{
@@ -2614,7 +3016,7 @@ launcher_stop(void)
 	launcher_may_stop_gently = false;
 
 	/* runs that waited for a worker never began */
-	for (int i = 0; i < beat_shared->nslots; i++)
+	for (i = 0; i < beat_shared->nslots; i++)
 	{
 		BeatRunSlot *slot = &beat_shared->slots[i];
 
@@ -2630,25 +3032,12 @@ launcher_stop(void)
 
 	MemoryContextSwitchTo(launcher_scratch);
 	outcomes = launcher_collect_outcomes(&recorded, &done, GetCurrentTimestamp());
-	if (outcomes != NIL && beat_log_run)
+	if (outcomes != NIL)
 	{
 		/* a lock held by someone must not hold up the shutdown */
 		SetConfigOption("statement_timeout", "2s", PGC_SUSET, PGC_S_OVERRIDE);
-		launcher_xact_begin();
-		foreach(lc, outcomes)
-		{
-			BeatRunOutcome *o = lfirst(lc);
-
-			if (o->runid == 0)
-				continue;
-			beat_catalog_update_run(o);
-			if (o->slotno >= 0)
-				beat_catalog_update_stats(beat_shared->slots[o->slotno].jobid,
-										  o->status, o->start_time,
-										  o->end_time,
-										  beat_shared->slots[o->slotno].scheduled_time);
-		}
-		launcher_xact_end();
+		(void) launcher_guarded_xact(launcher_record_outcomes_xact, outcomes,
+									 "record the runs a shutdown ended");
 	}
 	ereport(LOG,
 			(errmsg("pg_beat launcher stopping: %d run(s) recorded on the way out",
@@ -2673,6 +3062,74 @@ launcher_detach_shmem(int code, Datum arg)
 	LWLockRelease(beat_shared->lock);
 }
 
+/* Forget every extra run: requested runs, retries, on_failure commands. */
+static void
+launcher_drop_extra(void)
+{
+	ListCell   *lc;
+
+	foreach(lc, launcher_extra)
+	{
+		LauncherExtraRun *er = lfirst(lc);
+
+		if (er->failed_run)
+			pfree(er->failed_run);
+		pfree(er);
+	}
+	list_free(launcher_extra);
+	launcher_extra = NIL;
+}
+
+/*
+ * The extension was dropped: every job is gone (the load that found it
+ * cancelled their runs), and so is every run waiting to start.  The launcher
+ * then waits for CREATE EXTENSION, stopping its runs meanwhile, and writes
+ * nothing: there is nothing to write to.
+ */
+static void
+launcher_extension_gone(TimestampTz now)
+{
+	int			i;
+
+	ereport(LOG,
+			(errmsg("pg_beat: extension \"pg_beat\" was dropped"),
+			 errdetail("Its runs in flight are stopped, and the launcher waits for CREATE EXTENSION pg_beat.")));
+
+	for (i = 0; i < beat_shared->nslots; i++)
+		if (launcher_slots[i].in_use)
+			launcher_cancel_slot(i, BEAT_CANCEL_UNSCHEDULED, now);
+
+	launcher_drop_extra();
+}
+
+/*
+ * While waiting for the extension, stop the runs still in flight (their
+ * cancel is escalated to termination as usual) and free their slots when
+ * they end, without recording anything.  Returns when to look again.
+ */
+static TimestampTz
+launcher_stop_runs_unrecorded(TimestampTz now)
+{
+	List	   *recorded = NIL;
+	List	   *done = NIL;
+	ListCell   *lc;
+	TimestampTz next;
+
+	(void) launcher_collect_outcomes(&recorded, &done, now);
+	foreach(lc, recorded)
+		launcher_slots[lfirst_int(lc)].recorded = true;
+	launcher_release_done(done, now);
+	launcher_drop_extra();		/* nothing may retry */
+	next = launcher_enforce_deadlines(now);
+	return Min(next, launcher_reap_sessions(now));
+}
+
+static void
+launcher_check_extension_xact(void *arg)
+{
+	*(bool *) arg = beat_catalog_extension_ready();
+}
+
 /*
  * Wait until the extension exists in cron.database_name.  CREATE EXTENSION
  * wakes us (shmem.c); the timeout only covers ways of creating it that
@@ -2681,32 +3138,47 @@ launcher_detach_shmem(int code, Datum arg)
 static void
 launcher_wait_for_extension(void)
 {
+	MemoryContext oldcontext = MemoryContextSwitchTo(launcher_scratch);
+
 	for (;;)
 	{
-		bool		ready;
+		bool		ready = false;
+		TimestampTz now;
+		TimestampTz next;
+		long		sleep_ms = 10000L;
 
 		CHECK_FOR_INTERRUPTS();
 		if (ConfigReloadPending)
 		{
 			ConfigReloadPending = false;
 			ProcessConfigFile(PGC_SIGHUP);
+			launcher_apply_log_level();
 		}
+		MemoryContextReset(launcher_scratch);
 
 		(void) pg_atomic_exchange_u32(&beat_shared->wake_pending, 0);
 		launcher_generation = pg_atomic_read_u64(&beat_shared->catalog_generation);
-		SetCurrentStatementStartTimestamp();
-		StartTransactionCommand();
-		ready = beat_catalog_extension_ready();
-		CommitTransactionCommand();
-		if (ready)
-			return;
+		if (launcher_guarded_xact(launcher_check_extension_xact, &ready,
+								  "check for extension pg_beat") && ready)
+			break;
 
 		pgstat_report_activity(STATE_IDLE, "waiting for CREATE EXTENSION pg_beat");
-		(void) WaitLatch(MyLatch,
-						 WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-						 10000L, PG_WAIT_EXTENSION);
+
+		now = GetCurrentTimestamp();
+		next = launcher_stop_runs_unrecorded(now);
+		if (next != DT_NOEND)
+			sleep_ms = Min(sleep_ms,
+						   TimestampDifferenceMilliseconds(now, next));
+		if (sleep_ms > 0)
+			(void) WaitLatch(MyLatch,
+							 WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+							 sleep_ms, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
 	}
+
+	/* pg_stat_activity must not go on saying that the launcher waits */
+	pgstat_report_activity(STATE_IDLE, "");
+	MemoryContextSwitchTo(oldcontext);
 }
 
 /*
@@ -2714,11 +3186,40 @@ launcher_wait_for_extension(void)
  * threshold is set: announce each job that became overdue, once.
  */
 static void
+launcher_check_overdue_xact(void *arg)
+{
+	int64		default_usecs = *(int64 *) arg;
+	List	   *rows;
+	ListCell   *lc;
+
+	rows = beat_catalog_take_overdue(default_usecs);
+	foreach(lc, rows)
+	{
+		BeatOverdueRow *r = lfirst(lc);
+		LauncherJson js;
+		char	   *payload;
+
+		launcher_json_start(&js);
+		launcher_json_field(&js, "event", "overdue");
+		launcher_json_number(&js, "jobid", r->jobid);
+		launcher_json_field_max(&js, "jobname", r->jobname,
+								LAUNCHER_JSON_NAME_MAX);
+		launcher_json_time(&js, "last_success", r->last_success);
+		launcher_json_field(&js, "overdue_after", r->overdue_after);
+		launcher_json_field(&js, "database", r->database);
+		launcher_json_field(&js, "username", r->username);
+		payload = launcher_json_finish(&js);
+
+		launcher_announce(payload, "overdue", r->jobid);
+		ereport(LOG,
+				(errmsg("pg_beat: job overdue: %s", payload)));
+	}
+}
+
+static void
 launcher_check_overdue(TimestampTz now)
 {
 	int64		default_usecs = beat_overdue_after_usecs();
-	List	   *payloads;
-	ListCell   *lc;
 
 	if (default_usecs <= 0 && launcher_overdue_jobs == 0)
 		return;
@@ -2726,31 +3227,109 @@ launcher_check_overdue(TimestampTz now)
 		return;
 	launcher_last_overdue_check = now;
 
-	launcher_xact_begin();
-	payloads = beat_catalog_take_overdue(default_usecs);
-	foreach(lc, payloads)
-	{
-		if (beat_notify_channel != NULL && beat_notify_channel[0] != '\0')
-			Async_Notify(beat_notify_channel, (char *) lfirst(lc));
-		ereport(LOG,
-				(errmsg("pg_beat: job overdue: %s", (char *) lfirst(lc))));
-	}
-	launcher_xact_end();
+	(void) launcher_guarded_xact(launcher_check_overdue_xact, &default_usecs,
+								 "check for overdue jobs");
 }
 
+/* One batch of the purge, in a transaction of its own. */
+typedef struct LauncherPurge
+{
+	int64		retention;
+	int			batch;
+	uint64		deleted;
+	uint64		backlog;		/* rows still to purge, when counted */
+} LauncherPurge;
+
+static void
+launcher_purge_xact(void *arg)
+{
+	LauncherPurge *p = arg;
+
+	p->deleted = beat_catalog_purge_history(p->retention, p->batch);
+	if (p->deleted < (uint64) p->batch)
+		beat_catalog_purge_stats();
+}
+
+static void
+launcher_count_backlog_xact(void *arg)
+{
+	LauncherPurge *p = arg;
+
+	p->backlog = beat_catalog_count_purgeable(p->retention,
+											  BEAT_PURGE_COUNT_MAX);
+}
+
+/*
+ * Purge history older than cron.history_retention, at the rate it is
+ * written.  Each batch is a short transaction of its own between the
+ * launcher's other work, so runs are never held up by more than one batch.
+ * While batches come back full the purge is behind: the next batch follows
+ * at once (after the runs due meanwhile), sized by the backlog, which is
+ * counted and logged every BEAT_PURGE_REPORT_INTERVAL.  Caught up, it looks
+ * again after BEAT_PURGE_INTERVAL, or at once when the retention changes.
+ */
 static void
 launcher_purge_history(TimestampTz now)
 {
 	int64		retention = beat_history_retention_usecs();
+	LauncherPurge p;
 
-	if (retention <= 0 || now - launcher_last_purge < BEAT_PURGE_INTERVAL)
+	if (retention <= 0)
+	{
+		launcher_purge_retention = retention;
 		return;
-	launcher_last_purge = now;
+	}
+	if (retention != launcher_purge_retention)
+	{
+		/* a new retention applies at once */
+		launcher_purge_retention = retention;
+		launcher_next_purge = 0;
+	}
+	if (now < launcher_next_purge)
+		return;
 
-	launcher_xact_begin();
-	(void) beat_catalog_purge_history(retention, BEAT_PURGE_BATCH);
-	beat_catalog_purge_stats();
-	launcher_xact_end();
+	memset(&p, 0, sizeof(p));
+	p.retention = retention;
+	p.batch = launcher_purge_batch;
+	if (!launcher_guarded_xact(launcher_purge_xact, &p,
+							   "purge the run history"))
+	{
+		launcher_next_purge = now + BEAT_PURGE_INTERVAL;
+		return;
+	}
+
+	if (p.deleted < (uint64) p.batch)
+	{
+		if (launcher_purge_behind)
+			ereport(LOG,
+					(errmsg("pg_beat: the history purge caught up with cron.history_retention")));
+		launcher_purge_behind = false;
+		launcher_purge_batch = BEAT_PURGE_BATCH;
+		launcher_next_purge = now + BEAT_PURGE_INTERVAL;
+		return;
+	}
+
+	/* behind: go on at once, with batches sized by the backlog */
+	launcher_next_purge = now;
+	if (!launcher_purge_behind ||
+		now - launcher_last_backlog_report >= BEAT_PURGE_REPORT_INTERVAL)
+	{
+		launcher_purge_behind = true;
+		launcher_last_backlog_report = now;
+		if (launcher_guarded_xact(launcher_count_backlog_xact, &p,
+								  "count the run history to purge"))
+		{
+			launcher_purge_batch = (int) Min(Max(p.backlog / BEAT_PURGE_SPREAD,
+												 BEAT_PURGE_BATCH),
+											 BEAT_PURGE_BATCH_MAX);
+			ereport(LOG,
+					(errmsg("pg_beat: %s" UINT64_FORMAT " history rows older than cron.history_retention remain to purge",
+							p.backlog >= BEAT_PURGE_COUNT_MAX ? "at least " : "",
+							p.backlog),
+					 errdetail("The launcher deletes them %d at a time, between runs, until none remain.",
+							   launcher_purge_batch)));
+		}
+	}
 }
 
 /*
@@ -2763,6 +3342,80 @@ launcher_apply_log_level(void)
 	const char *level = GetConfigOption("cron.log_min_messages", false, false);
 
 	SetConfigOption("log_min_messages", level, PGC_SUSET, PGC_S_OVERRIDE);
+}
+
+/* Write a run's outcome and fold it into its job's statistics. */
+static void
+launcher_record_outcome(void *arg)
+{
+	BeatRunOutcome *o = arg;
+
+	beat_catalog_update_run(o);
+	if (o->slotno >= 0)
+		beat_catalog_update_stats(beat_shared->slots[o->slotno].jobid,
+								  o->status, o->start_time, o->end_time,
+								  beat_shared->slots[o->slotno].scheduled_time);
+}
+
+/*
+ * Record the outcomes of runs (a List of BeatRunOutcome) in the current
+ * transaction, each one isolated from the others.
+ */
+static void
+launcher_record_outcomes_xact(void *arg)
+{
+	List	   *outcomes = (List *) arg;
+	ListCell   *lc;
+
+	foreach(lc, outcomes)
+	{
+		BeatRunOutcome *o = lfirst(lc);
+
+		if (o->runid == 0 || !o->in_history)
+			continue;
+		(void) launcher_isolate(launcher_record_outcome, o,
+								"record the outcome of run " INT64_FORMAT,
+								o->runid);
+	}
+}
+
+/*
+ * The launcher's session settings, whatever defaults a DBA gave the
+ * database or the bootstrap role (ALTER DATABASE / ALTER ROLE ... SET): a
+ * read-only or serializable default, a timeout or a search_path meant for
+ * the applications must not fail, cancel or capture the launcher's writes,
+ * which every role's jobs depend on.  PGC_S_OVERRIDE wins over those.
+ */
+static void
+launcher_force_session_settings(void)
+{
+	static const char *const settings[][2] = {
+		/* nothing a user creates may capture the launcher's queries */
+		{"search_path", "pg_catalog, pg_temp"},
+		{"default_transaction_read_only", "off"},
+		{"default_transaction_isolation", "read committed"},
+		{"default_transaction_deferrable", "off"},
+		{"statement_timeout", "0"},
+
+		/*
+		 * A lock someone else holds must not stall every job: a role may
+		 * delete its own history rows in a transaction it leaves open.  A
+		 * write that waits this long fails alone (launcher_isolate).
+		 */
+		{"lock_timeout", "1s"},
+		{"idle_in_transaction_session_timeout", "0"},
+		{"idle_session_timeout", "0"},
+		/* triggers and constraints of its tables always apply */
+		{"session_replication_role", "origin"},
+		/* announcements and messages read the same on every server */
+		{"DateStyle", "ISO, YMD"},
+		{"IntervalStyle", "postgres"},
+	};
+	int			i;
+
+	for (i = 0; i < lengthof(settings); i++)
+		SetConfigOption(settings[i][0], settings[i][1], PGC_SUSET,
+						PGC_S_OVERRIDE);
 }
 
 void
@@ -2786,9 +3439,7 @@ beat_launcher_main(Datum main_arg)
 
 	launcher_apply_log_level();
 
-	/* nothing a user creates may capture the launcher's queries */
-	SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_SUSET,
-					PGC_S_OVERRIDE);
+	launcher_force_session_settings();
 
 	launcher_context = AllocSetContextCreate(TopMemoryContext,
 											 "pg_beat launcher",
@@ -2843,11 +3494,13 @@ beat_launcher_main(Datum main_arg)
 		{
 			launcher_wait_for_extension();
 			launcher_adopt_slots();
-			launcher_close_interrupted();
+			launcher_close_interrupted(GetCurrentTimestamp());
 		}
 
 		generation = pg_atomic_read_u64(&beat_shared->catalog_generation);
 		now = GetCurrentTimestamp();
+		if (launcher_interrupted_open && now >= launcher_interrupted_retry)
+			launcher_close_interrupted(now);
 		reload_at = DT_NOEND;
 		if (!first && generation != launcher_generation &&
 			now < launcher_last_load + BEAT_RELOAD_GAP)
@@ -2867,17 +3520,15 @@ beat_launcher_main(Datum main_arg)
 				launcher_queue_reboot_jobs(now);
 			first = false;
 
-			/* dropped extension: start over and wait for it */
-			if (hash_get_num_entries(launcher_jobs) == 0)
+			/*
+			 * Dropped extension: stop its runs, then start over and wait for
+			 * it.  (A load that failed leaves the state as it was.)
+			 */
+			if (!launcher_extension_present && !launcher_load_failed)
 			{
-				bool		ready;
-
-				SetCurrentStatementStartTimestamp();
-				StartTransactionCommand();
-				ready = beat_catalog_extension_ready();
-				CommitTransactionCommand();
-				if (!ready)
-					first = true;
+				launcher_extension_gone(now);
+				first = true;
+				continue;
 			}
 		}
 
@@ -2897,22 +3548,7 @@ beat_launcher_main(Datum main_arg)
 			/* what we allocate must outlive the transaction */
 			MemoryContextSwitchTo(launcher_scratch);
 
-			if (beat_log_run)
-			{
-				foreach(lc, outcomes)
-				{
-					BeatRunOutcome *o = lfirst(lc);
-
-					if (o->runid == 0)
-						continue;
-					beat_catalog_update_run(o);
-					if (o->slotno >= 0)
-						beat_catalog_update_stats(beat_shared->slots[o->slotno].jobid,
-												  o->status, o->start_time,
-												  o->end_time,
-												  beat_shared->slots[o->slotno].scheduled_time);
-				}
-			}
+			launcher_record_outcomes_xact(outcomes);
 			foreach(lc, outcomes)
 			{
 				BeatRunOutcome *o = lfirst(lc);
@@ -3004,6 +3640,9 @@ beat_launcher_main(Datum main_arg)
 				deadline = Min(deadline, ((LauncherExtraRun *) lfirst(lc))->due);
 			deadline = Min(deadline, session_deadline);
 			deadline = Min(deadline, reload_at);
+			/* a purge that is behind goes on between the runs */
+			if (beat_history_retention_usecs() > 0)
+				deadline = Min(deadline, launcher_next_purge);
 			if (deadline != DT_NOEND)
 				sleep_ms = Min(sleep_ms,
 							   TimestampDifferenceMilliseconds(GetCurrentTimestamp(),

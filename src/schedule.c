@@ -198,6 +198,9 @@ beat_next_fire(const CronExpr *expr, pg_tz *tz, TimestampTz after)
 	return DT_NOEND;			/* keep compiler quiet */
 }
 
+/* 0001-01-01 00:00:00+00, in PostgreSQL's microseconds since 2000 */
+#define BEAT_MIN_START	INT64CONST(-63082281600000000)
+
 /*
  * cron.next_runs(schedule text, n int, start timestamptz, timezone text)
  *		returns setof timestamptz
@@ -238,6 +241,12 @@ cron_next_runs(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("start must be a finite timestamp")));
+	/* the evaluator's calendar starts in 1 BC; earlier starts would clamp */
+	if (start < BEAT_MIN_START)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("start must not be earlier than 0001-01-01 00:00:00+00"),
+				 errdetail("Schedules are evaluated from year 1 AD onwards.")));
 
 	beat_parse_schedule(schedule_text, &expr);
 	tz = beat_lookup_timezone(zone_name);

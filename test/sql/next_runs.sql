@@ -141,3 +141,7 @@ SELECT t, t AT TIME ZONE 'America/Phoenix' AS phoenix
   FROM cron.next_runs('0 0 * * *', 2, '2026-03-07 12:00:00+00', 'America/Phoenix') t;
 -- interval schedules do not depend on the zone
 SELECT t FROM cron.next_runs('every 2 hours', 3, '2026-01-01 00:00:00+00', 'Asia/Kolkata') t;
+-- the calendar starts in year 1 AD: an earlier start is an error, not a clamp
+SELECT cron.next_runs('0 0 1 1 *', 2, '0001-01-01 00:00:00+00', 'UTC');
+SELECT cron.next_runs('0 0 1 1 *', 2, '0001-12-31 23:59:59+00 BC', 'UTC');
+SELECT cron.next_runs('0 0 1 1 *', 2, '4713-11-24 00:00:00+00 BC', 'UTC');

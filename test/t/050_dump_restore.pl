@@ -1,6 +1,10 @@
 # Upgrades, until there is a second version: pg_dump of the database that
 # holds the jobs, pg_restore into another cluster, and the jobs, their
-# history and both sequences come back and run there.
+# history and both sequences come back and run there.  Then pg_dumpall into
+# a third cluster.  Both bring back every job as it was, including jobs that
+# cannot run (yet): one in a database the restore creates later (pg_dumpall
+# restores postgres first), one in a database since dropped, one of an owner
+# who lost LOGIN, one of an owner since dropped.
 #
 # The dump is taken while the jobs run, from a snapshot that the test reads
 # too, so that what B must get back is known exactly.
@@ -36,8 +40,26 @@ SELECT cron.schedule_in_database('paused', '1 seconds', 'SELECT 1', 'postgres',
 SET ROLE app;
 SELECT cron.schedule('app-hourly', '0 * * * *', 'INSERT INTO app_log DEFAULT VALUES');
 RESET ROLE;
-SELECT cron.unschedule(cron.schedule('gone', '@daily', 'SELECT 1'));
+CREATE ROLE lost_login LOGIN;
+CREATE ROLE dropped_owner LOGIN;
+SELECT cron.schedule_in_database('of-lost-login', '@daily', 'SELECT 1', 'postgres',
+  username => 'lost_login');
+SELECT cron.schedule_in_database('of-dropped-owner', '@daily', 'SELECT 1', 'postgres',
+  username => 'dropped_owner');
+ALTER ROLE lost_login NOLOGIN;
+DROP ROLE dropped_owner;
 });
+# databases may not be created or dropped in a transaction block
+$node_a->safe_psql('postgres', 'CREATE DATABASE zz_late');
+$node_a->safe_psql('postgres', 'CREATE DATABASE dropped_db');
+$node_a->safe_psql(
+	'postgres', q{
+SELECT cron.schedule_in_database('late', '1 seconds', 'SELECT 1', 'zz_late');
+SELECT cron.schedule_in_database('in-dropped-db', '1 seconds', 'SELECT 1', 'dropped_db');
+});
+$node_a->safe_psql('postgres', 'DROP DATABASE dropped_db');
+$node_a->safe_psql('postgres',
+	"SELECT cron.unschedule(cron.schedule('gone', '\@daily', 'SELECT 1'))");
 my $tick = $node_a->safe_psql('postgres',
 	"SELECT jobid FROM cron.job WHERE jobname = 'tick'");
 ok(wait_finished_runs($node_a, $tick, 3, 30), 'A: the 1-second job runs');
@@ -73,6 +95,10 @@ my $a_history   = $bg->query_safe($history_query);
 my $a_ticks     = $bg->query_safe('SELECT count(*) FROM ticks');
 my $a_max_runid = $bg->query_safe('SELECT max(runid) FROM cron.job_run_details');
 my $a_max_jobid = $bg->query_safe('SELECT max(jobid) FROM cron.job');
+my $stats_query = q{
+SELECT count(*) || '|' || md5(string_agg(to_jsonb(s)::text, ',' ORDER BY jobid))
+  FROM cron.job_stats s};
+my $a_stats = $bg->query_safe($stats_query);
 command_ok(
 	[
 		'pg_dump', '-Fc', "--snapshot=$snapshot", '-d',
@@ -97,6 +123,12 @@ cmp_ok($a_runid_last, '>=', $a_max_runid,
 	'A: runid_seq is at or past the highest runid');
 my $seq_query = q{
 SELECT (SELECT last_value FROM cron.jobid_seq) || '|' || (SELECT last_value FROM cron.runid_seq)};
+
+# pg_dumpall of the whole cluster, for C below
+my $dumpall = $PostgreSQL::Test::Utils::tmp_check . '/pg_beat_dumpall_a.sql';
+command_ok(
+	[ 'pg_dumpall', '-d', $node_a->connstr('postgres'), '-f', $dumpall ],
+	'pg_dumpall of A');
 $node_a->stop;
 
 # ---- B: pg_beat preloaded, same cron.database_name; the roles and the
@@ -104,7 +136,9 @@ $node_a->stop;
 # B starts paused, so that nothing it runs blurs the comparison with A
 my $node_b = beat_node('dump_b', extension => 0,
 	conf => "cron.launch_active_jobs = off\n");
+# (not zz_late: a job may name a database the restore does not create)
 $node_b->safe_psql('postgres', 'CREATE ROLE app LOGIN');
+$node_b->safe_psql('postgres', 'CREATE ROLE lost_login NOLOGIN');
 $node_b->safe_psql('postgres', 'CREATE DATABASE otherdb');
 command_ok(
 	[ 'pg_restore', '--exit-on-error', '-d', $node_b->connstr('postgres'), $dump ],
@@ -116,10 +150,17 @@ is( $node_b->safe_psql(
 		'postgres', q{
 SELECT count(*) FILTER (WHERE j.userid IS DISTINCT FROM r.oid) || '|' || count(*)
   FROM cron.job j LEFT JOIN pg_roles r ON r.rolname = j.username}),
-	'0|5',
+	'0|9',
 	'B: each job is pinned to the OID its owner has on B (the trigger ran on restore)');
+is( $node_b->safe_psql(
+		'postgres',
+		"SELECT userid IS NULL FROM cron.job WHERE jobname = 'of-dropped-owner'"),
+	't',
+	'B: the job of a dropped owner is pinned to no role');
 is($node_b->safe_psql('postgres', $history_query), $a_history,
 	'B: cron.job_run_details restored, every column');
+is($node_b->safe_psql('postgres', $stats_query), $a_stats,
+	'B: cron.job_stats restored too (extension configuration, as documented)');
 is($node_b->safe_psql('postgres', $seq_query), "$a_jobid_last|$a_runid_last",
 	'B: both sequences restored');
 is($node_b->safe_psql('postgres', 'SELECT count(*) FROM ticks'), $a_ticks,
@@ -169,5 +210,42 @@ is( $node_b->safe_psql('postgres',
 		"SELECT active FROM cron.job WHERE jobid = $tick"),
 	'f', 'B: cron.alter_job works on a restored job');
 
+# Jobs that cannot run are reported when due, as on A.
+ok( poll_within(
+		$node_b, 'postgres', q{
+SELECT count(*) > 0 FROM cron.job_run_details r JOIN cron.job j USING (jobid)
+ WHERE j.jobname = 'late' AND r.status = 'failed'
+   AND r.return_message = 'database "zz_late" does not exist'}, 't', 30),
+	'B: a job of a database B lacks is kept and reported when due');
+
 $node_b->stop;
+
+# ---- C: pg_dumpall restores postgres (and the jobs) before the other
+# databases; every job comes back and, once its database exists, runs -----
+my $node_c = beat_node('dump_c', extension => 0);
+# (without ON_ERROR_STOP, as pg_dumpall's scripts are run: the bootstrap
+# role exists already)
+my ($ret, $out, $err) = $node_c->psql('postgres', undef,
+	on_error_stop => 0, extra_params => [ '-f', $dumpall ]);
+is($ret, 0, 'C: psql -f of the pg_dumpall script');
+unlike($err, qr/ERROR:.*(cron|does not exist|not permitted)/,
+	'C: no error about pg_beat objects in the restore');
+is($node_c->safe_psql('postgres', $jobs_query), $a_jobs,
+	'C: cron.job restored by pg_dumpall, every column');
+my $c_start = $node_c->safe_psql('postgres',
+	'SELECT last_value FROM cron.runid_seq');
+ok( poll_within(
+		$node_c, 'postgres', qq{
+SELECT count(*) >= 2 FROM cron.job_run_details r JOIN cron.job j USING (jobid)
+ WHERE j.jobname = 'late' AND r.status = 'succeeded' AND r.runid > $c_start},
+		't', 30),
+	'C: the job of the database restored after postgres runs');
+ok( poll_within(
+		$node_c, 'postgres', qq{
+SELECT count(*) > 0 FROM cron.job_run_details r JOIN cron.job j USING (jobid)
+ WHERE j.jobname = 'in-dropped-db' AND r.status = 'failed'
+   AND r.return_message = 'database "dropped_db" does not exist'
+   AND r.runid > $c_start}, 't', 30),
+	'C: the job of a dropped database is kept and reported when due');
+$node_c->stop;
 done_testing();

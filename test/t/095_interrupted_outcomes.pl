@@ -61,6 +61,23 @@ is( sql(qq{SELECT count(*) FROM cron.job_run_details WHERE jobid = $tick
 sql("SELECT cron.unschedule($tick)");
 
 # ---------------------------------------------------------------------
+# cron.log_run turned off while a run goes: its row still gets its outcome
+# ---------------------------------------------------------------------
+my $slow = sql(q{SELECT cron.schedule('slow', '0 0 1 1 *', 'SELECT pg_sleep(1.5)')});
+sql("SELECT cron.run_job($slow)");
+ok( poll_within(
+		$node, 'postgres',
+		"SELECT count(*) = 1 FROM cron.job_run_details WHERE jobid = $slow AND status = 'running'"),
+	'the slow run is recorded running');
+sql('ALTER SYSTEM SET cron.log_run = off; SELECT pg_reload_conf()');
+ok( poll_within(
+		$node, 'postgres',
+		"SELECT status FROM cron.job_run_details WHERE jobid = $slow", 'succeeded'),
+	'it gets its outcome although cron.log_run went off meanwhile');
+sql('ALTER SYSTEM RESET cron.log_run; SELECT pg_reload_conf()');
+sql("SELECT cron.unschedule($slow)");
+
+# ---------------------------------------------------------------------
 # A crash: the run may have committed, so it is not retried
 # ---------------------------------------------------------------------
 sql(q{CREATE TABLE long_runs (runid bigint)});
