@@ -17,6 +17,13 @@ OBJS = \
 	src/executor.o \
 	src/guc.o \
 	src/launcher.o \
+	src/launcher_announce.o \
+	src/launcher_housekeeping.o \
+	src/launcher_jobs.o \
+	src/launcher_lifecycle.o \
+	src/launcher_runs.o \
+	src/launcher_slots.o \
+	src/launcher_xact.o \
 	src/pg_beat.o \
 	src/pool.o \
 	src/remote.o \

@@ -5,9 +5,9 @@
  *
  * Starting a backend costs far more than running a short command, so a job
  * session that finished its run may stay connected and take the next run of
- * the same role in the same database (the launcher decides, see launcher.c;
- * the session side is in executor.c).  Reuse must not change what a run can
- * see or do, so two things live here:
+ * the same role in the same database (the launcher decides, see
+ * launcher_slots.c; the session side is in executor.c).  Reuse must not
+ * change what a run can see or do, so two things live here:
  *
  *	- the reset between runs: what DISCARD ALL does (portals, session
  *	  authorization, every setting, prepared statements, LISTEN, advisory

@@ -68,7 +68,7 @@ typedef struct BeatRunSlot
 	dsm_handle	command_handle; /* DSM segment: command, failed-run JSON and,
 								 * when remote, host, database, user */
 	bool		awaiting_worker;	/* no background worker free yet: the
-									 * run waits for one (launcher.c) */
+									 * run waits for one (launcher_slots.c) */
 
 	/* the session: set by the worker */
 	Latch	   *worker_latch;	/* where the launcher hands over a run */

@@ -177,6 +177,15 @@ GRANT USAGE ON SCHEMA cron TO bob;
 CREATE TABLE burst (who text, slot timestamptz, at timestamptz);
 GRANT INSERT ON burst TO alice, bob;
 });
+$log_offset = -s $node->logfile;
+
+# Start from no job session at all: a pool-invalidating statement retires
+# the idle ones, so that alice's six sessions take the six free workers.
+sql('ALTER ROLE alice CONNECTION LIMIT -1');
+ok( poll_within(
+		$node, 'postgres',
+		q{SELECT count(*) = 0 FROM pg_stat_activity WHERE backend_type = 'pg_beat job'}),
+	'no job session is left');
 my @burst;
 for my $i (1 .. 6)
 {
@@ -201,6 +210,13 @@ is(sql("SELECT count(*) FROM cron.job_run_details WHERE jobid = $bob AND status 
 cmp_ok(sql(q{SELECT extract(epoch FROM max(at - slot)) FROM burst WHERE who = 'bob'}),
 	'<', 1.5, 'and none started late by more than the time to free a worker');
 
+# a shortage episode ends once no run has waited for 10 s, and says so
+if (slurp_file($node->logfile, $log_offset) =~ /out of background worker slots/)
+{
+	ok( $node->wait_for_log(qr/background workers are free again/, $log_offset),
+		'the shortage is reported over');
+}
+
 # Twelve long runs at once on six free workers: half wait, all succeed.
 sql(q{CREATE TABLE long_runs (jobid bigint)});
 my @long;
@@ -221,6 +237,8 @@ ok( poll_within($node, 'postgres',
 		  . "]) AND status = 'succeeded'", 't', 60),
 	'all twelve runs succeeded');
 is(sql('SELECT count(*) FROM long_runs'), '12', 'each ran once');
+ok($node->wait_for_log(qr/background workers are free again/, $log_offset),
+	'the episode is reported over');
 my $log = slurp_file($node->logfile, $log_offset);
 my $warnings = () = $log =~ /out of background worker slots/g;
 is($warnings, 1, 'one warning for the episode');
