@@ -52,6 +52,19 @@ PROVE_TESTS = test/t/*.pl
 EXTRA_CLEAN = pg_beat--1.0.sql tmp_regress tmp_isolation test/output_regress test/output_isolation
 
 PG_CONFIG ?= pg_config
+
+# Supported PostgreSQL majors: 15 to 18 (15, 17 and 18 are tested; 16 is in
+# no Debian suite).  An older one stops here with a message, not with a
+# compiler error in the middle of the code (src/compat.h says the same).
+BEAT_PG_VERSION := $(shell $(PG_CONFIG) --version)
+BEAT_PG_MAJOR := $(firstword $(subst ., ,$(subst devel, ,$(subst beta, ,$(subst rc, ,$(word 2,$(BEAT_PG_VERSION)))))))
+ifeq ($(BEAT_PG_MAJOR),)
+$(error could not read the PostgreSQL version from "$(PG_CONFIG) --version"; set PG_CONFIG to the pg_config of PostgreSQL 15, 16, 17 or 18)
+endif
+ifeq ($(shell test "$(BEAT_PG_MAJOR)" -ge 15 2>/dev/null && echo ok),)
+$(error pg_beat supports PostgreSQL 15, 16, 17 and 18, but $(PG_CONFIG) is $(BEAT_PG_VERSION); set PG_CONFIG to the pg_config of a supported version)
+endif
+
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 

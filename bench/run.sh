@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 #
-# bench/run.sh: pg_beat versus pg_cron, side by side, in one run on this
-# machine.  See bench/README.md.
+# bench/run.sh [--pg MAJOR]: pg_beat versus pg_cron, side by side, in one run
+# on this machine, on one PostgreSQL major.  See bench/README.md.
 #
-# As root: installs pg_cron (Debian package postgresql-15-cron) if missing,
+# --pg 15 (the default) is this machine's PostgreSQL; --pg 17 and --pg 18 run
+# the same benchmark in that version's Debian root (scripts/lib.sh,
+# pg_root_ensure), against that suite's pg_cron (1.4.2 on 15, 1.6.5 on 17,
+# 1.6.8 on 18), and copy the results back to bench/results/pgMAJOR.md.
+#
+# As root: installs pg_cron (Debian package postgresql-MAJOR-cron) if missing,
 # builds and installs pg_beat from a scratch copy of this tree, creates one
 # throwaway cluster per scheduler with identical settings:
 #
@@ -26,16 +31,54 @@
 #                          minute-boundary scenarios (faster, noisier; the
 #                          default with BENCH_QUICK=1)
 #   BENCH_KEEP=1           keep the clusters' directory (server logs) at exit
-#   BENCH_OUT=path         the markdown file (default bench/results/latest.md)
+#   BENCH_BURST_N=10000    scenario 7: jobs due at the same instant
+#   BENCH_CEIL_SECONDS=10  scenario 8: seconds of each pgbench run
+#   BENCH_OUT=path         the markdown file (default bench/results/pgMAJOR.md)
 #
 set -euo pipefail
 
 BENCH_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+case "${1:-}" in
+--pg) BENCH_PG="${2:?--pg needs a major version}" ;;
+--pg=*) BENCH_PG="${1#--pg=}" ;;
+"") ;;
+*) echo "usage: bench/run.sh [--pg MAJOR]" >&2; exit 2 ;;
+esac
 . "$BENCH_HOME/../scripts/lib.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "bench/run.sh must run as root (it installs packages and runs servers as postgres)" >&2
 	exit 1
+fi
+
+# Another major: the same script in that major's Debian root.
+if [ -n "${BENCH_PG:-}" ] && [ "$BENCH_PG" != "$PG_MAJOR" ] && [ "${PG_BEAT_IN_ROOT:-0}" != 1 ]; then
+	pg_root_ensure "$BENCH_PG" python3 procps || exit 1
+	root="$(pg_root_dir "$BENCH_PG")"
+	src="$(mktemp -d "$root/tmp/pg_beat-bench.XXXXXX")"
+	chmod 755 "$src"
+	tar -C "$BEAT_ROOT" --exclude=.git --exclude='*.o' --exclude='*.bc' --exclude='*.so' \
+		--exclude=tmp_check --exclude=tmp_regress --exclude=tmp_isolation -cf - . |
+		tar -C "$src" -xf -
+	head="$(git -C "$BEAT_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+	dirty="$(git -C "$BEAT_ROOT" status --porcelain -- src sql Makefile 2>/dev/null | wc -l)"
+	mapfile -t knobs < <(env | grep -E '^BENCH_' | grep -v '^BENCH_OUT=' || true)
+	rc=0
+	(
+		flock 9
+		pg_root_run "$root" env PG_BEAT_IN_ROOT=1 PG_MAJOR="$BENCH_PG" \
+			BENCH_HEAD="$head" BENCH_DIRTY="$dirty" "${knobs[@]}" \
+			bash "/tmp/$(basename "$src")/bench/run.sh"
+	) 9>"$root.lock" || rc=$?
+	out="${BENCH_OUT:-$BENCH_HOME/results/pg$BENCH_PG.md}"
+	if [ -f "$src/bench/results/pg$BENCH_PG.md" ]; then
+		mkdir -p "$(dirname "$out")"
+		cp "$src/bench/results/pg$BENCH_PG.md" "$out"
+		cp "$src/bench/results/pg$BENCH_PG.tsv" "${out%.md}.tsv"
+		echo "markdown: $out"
+	fi
+	rm -rf "$src"
+	exit $rc
 fi
 
 QUICK="${BENCH_QUICK:-0}"
@@ -50,6 +93,8 @@ if [ "$QUICK" = 1 ]; then
 	: "${BENCH_PICKUP_K:=3}"
 	: "${BENCH_PICKUP_OFFSETS:=2 0.5 0.1}"
 	: "${BENCH_PARALLEL:=1}"
+	: "${BENCH_BURST_N:=2000}"
+	: "${BENCH_CEIL_SECONDS:=5}"
 fi
 LAG_N="${BENCH_LAG_N:-1 100 1000}"
 TPUT_N="${BENCH_TPUT_N:-2000}"
@@ -61,9 +106,11 @@ API_N="${BENCH_API_N:-10000}"
 PICKUP_K="${BENCH_PICKUP_K:-10}"
 PICKUP_OFFSETS="${BENCH_PICKUP_OFFSETS:-3 2 1 0.5 0.25 0.1 0.05}"
 PARALLEL="${BENCH_PARALLEL:-0}"
-ONLY="${BENCH_ONLY:-s1 s2 s3 s4 s5 s6}"
+ONLY="${BENCH_ONLY:-s1 s2 s3 s4 s5 s6 s7 s8}"
 SCHEDS="${BENCH_SCHEDULERS:-beat cron_bgw cron_libpq}"
-OUT_MD="${BENCH_OUT:-$BENCH_HOME/results/latest.md}"
+OUT_MD="${BENCH_OUT:-$BENCH_HOME/results/pg$PG_MAJOR.md}"
+BURST_N="${BENCH_BURST_N:-10000}"
+CEIL_SECONDS="${BENCH_CEIL_SECONDS:-10}"
 
 # The N of scenario 1 whose jobs record clock_timestamp() (the start_time
 # cross-check): the middle one.
@@ -349,6 +396,11 @@ boundary_run() {
 		note "$s: creating $n jobs ended only $(fsub "$m" "$created") s before the boundary"
 	fi
 
+	# WAL written by the burst: from just before M until its runs ended
+	sleep_until "$(fsub "$m" 0.5)"
+	local lsn0 lsn1
+	lsn0="$(psql_to "$s" -c "SELECT pg_current_wal_lsn()")"
+
 	# wait for the runs at M to end; remove the jobs before M + 60 s
 	sleep_until "$(fsub "$m" -1)"
 	deadline="$(fsub "$m" -50)"
@@ -361,6 +413,7 @@ boundary_run() {
 		fi
 		sleep 0.3
 	done
+	lsn1="$(psql_to "$s" -c "SELECT pg_current_wal_lsn()")"
 	psql_to "$s" -c "DELETE FROM cron.job" >/dev/null
 	sleep 1
 
@@ -403,6 +456,8 @@ SQL
 	value "$prefix.min" "$s" "$9"
 	value "$prefix.rate" "$s" "${10}"
 	value "$prefix.rate_busy" "$s" "${11}"
+	[ "$1" -gt 0 ] && value "$prefix.wal" "$s" "$(psql_to "$s" -c \
+		"SELECT round(pg_wal_lsn_diff('$lsn1', '$lsn0') / $1)")"
 	set --
 	# why runs failed, if they did
 	stats="$(psql_to "$s" -c "SELECT count(*) || ' x ' || left(return_message, 90) FROM cron.job_run_details WHERE status IS DISTINCT FROM 'succeeded' GROUP BY return_message ORDER BY count(*) DESC LIMIT 1")"
@@ -464,6 +519,7 @@ lag_figures() {
 	figure "$p.p99" "N=$n: start lag p99" "ms" lower
 	figure "$p.max" "N=$n: start lag max" "ms" lower
 	figure "$p.last_end" "N=$n: last run ended (after the minute)" "ms" lower
+	figure "$p.wal" "N=$n: WAL bytes written per run (pg_current_wal_lsn before and after)" "bytes" lower
 	figure "$p.sp50" "N=$n: pg_beat start_time - scheduled_time p50" "ms" -
 	figure "$p.sp99" "N=$n: pg_beat start_time - scheduled_time p99" "ms" -
 	figure "$p.offslot" "N=$n: pg_beat runs whose scheduled_time is not the minute" "runs" -
@@ -502,6 +558,7 @@ scenario_tput() {
 	figure "tput.last_end" "last run ended (after the minute)" "ms" lower
 	figure "tput.p50" "start lag p50" "ms" lower
 	figure "tput.p99" "start lag p99" "ms" lower
+	figure "tput.wal" "WAL bytes written per run" "bytes" lower
 	log "scenario 2: N=$TPUT_N"
 	for_each_sched boundary_run tput "$TPUT_N" select
 }
@@ -612,7 +669,7 @@ scenario_seconds() {
 	fi
 	SCHEDS="$saved"
 	for s in $SCHEDS; do
-		[ "$s" = beat ] || value "sec6.runs" "$s" "n/a: pg_cron 1.4.2 has no seconds field (not run)"
+		[ "$s" = beat ] || value "sec6.runs" "$s" "n/a: pg_cron $PGCRON_V has no seconds field (not run)"
 	done
 }
 
@@ -807,7 +864,7 @@ pickup_run() {
 		prefix=pk1
 		[ "$expr" = '* * * * * *' ] && prefix=pk6
 		if [ "$s" != beat ] && [ "$prefix" = pk6 ]; then
-			value "$prefix.p50" "$s" "n/a: no seconds field in pg_cron 1.4.2"
+			value "$prefix.p50" "$s" "n/a: no seconds field in pg_cron $PGCRON_V"
 			continue
 		fi
 		reset_sched "$s"
@@ -891,7 +948,7 @@ late_commit_run() {
 runjob_pickup_run() {
 	local s="$1" k out id c r
 	if [ "$s" != beat ]; then
-		value pkr.p50 "$s" "n/a: no cron.run_job in pg_cron 1.4.2"
+		value pkr.p50 "$s" "n/a: no cron.run_job in pg_cron $PGCRON_V"
 		return
 	fi
 	reset_sched "$s"
@@ -952,10 +1009,63 @@ scenario_pickup() {
 }
 
 # ----------------------------------------------------------------------
+# 7. A burst: BURST_N jobs due at the same instant
+# ----------------------------------------------------------------------
+scenario_burst() {
+	section "7. Burst: $BURST_N '* * * * *' jobs due at the same instant (command SELECT 1)"
+	note "The same measurement as scenario 1 at N=$BURST_N: targets p99 start lag under 2 s and no run lost; WAL bytes per run: pg_current_wal_lsn() just before the minute and after the last run ended, divided by the runs recorded (target: at most a third of pg_cron's)."
+	lag_figures "burst" "$BURST_N"
+	figure "burst.rate" "N=$BURST_N: runs per second until all finished" "runs/s" higher
+	log "scenario 7: N=$BURST_N"
+	for_each_sched boundary_run burst "$BURST_N" select
+}
+
+# ----------------------------------------------------------------------
+# 8. The machine's ceiling for the same work
+# ----------------------------------------------------------------------
+# pgbench_tps <sched> <extra pgbench flags...>: SELECT 1 transactions per
+# second, 32 clients, CEIL_SECONDS
+pgbench_tps() {
+	local s="$1"; shift
+	printf 'SELECT 1;\n' >"$WORK/select1.sql"
+	chmod 644 "$WORK/select1.sql"
+	as_server_user pgbench -n -c 32 -j "$(nproc)" -T "$CEIL_SECONDS" "$@" \
+		-f "$WORK/select1.sql" -h "$SOCK" -p "${PORT[$s]}" -U postgres postgres 2>/dev/null |
+		awk '/^tps = / {printf "%.0f", $3; exit}'
+}
+
+scenario_ceiling() {
+	section "8. The machine's ceiling: SELECT 1 transactions per second, pgbench with 32 clients"
+	note "pgbench -n -c 32 -f (SELECT 1) for $CEIL_SECONDS s on the same PostgreSQL, settings and machine, with nothing scheduled: what the machine can do at all for the work a job run does. Shown under pg_beat's column (the machine's figure); the fractions are each scheduler's throughput (scenarios 2 and 7) divided by the ceiling with persistent connections (target for pg_beat: at least half)."
+	figure "ceil.tps" "pgbench SELECT 1, persistent connections" "tx/s" -
+	figure "ceil.tps_c" "pgbench SELECT 1, a new connection per transaction (-C)" "tx/s" -
+	figure "ceil.frac_tput" "scenario 2 throughput / ceiling" "" higher
+	figure "ceil.frac_burst" "scenario 7 throughput / ceiling" "" higher
+	log "scenario 8: pgbench ceiling"
+	local first="${SCHEDS%% *}" tps tpsc s r rate
+	cluster_start "$first"
+	tps="$(pgbench_tps "$first")"
+	tpsc="$(pgbench_tps "$first" -C)"
+	cluster_stop "$first"
+	value ceil.tps beat "${tps:-n/a: pgbench failed}"
+	value ceil.tps_c beat "${tpsc:-n/a: pgbench failed}"
+	[ -n "$tps" ] && [ "$tps" -gt 0 ] || return 0
+	for s in $SCHEDS; do
+		for r in tput:frac_tput burst:frac_burst; do
+			rate="$(awk -F'\t' -v k="${r%%:*}.rate" -v s="$s" '$1 == "V" && $2 == k && $3 == s {v = $4} END {print v}' "$RESULTS")"
+			if [ -n "$rate" ] && [ "$rate" != "-" ]; then
+				value "ceil.${r#*:}" "$s" "$(awk -v a="$rate" -v b="$tps" 'BEGIN {printf "%.3f", a / b}')"
+			fi
+		done
+	done
+}
+
+# ----------------------------------------------------------------------
 # Main
 # ----------------------------------------------------------------------
 say "installing what is missing"
-install_dependencies postgresql-15-cron
+install_dependencies postgresql-$PG_MAJOR-cron
+PGCRON_V="$(dpkg-query -W -f '${Version}' postgresql-$PG_MAJOR-cron | sed 's/-.*//')"
 for s in $SCHEDS; do
 	case "$s" in beat | cron_bgw | cron_libpq) ;; *)
 		echo "unknown scheduler $s (beat, cron_bgw, cron_libpq)" >&2
@@ -964,8 +1074,8 @@ for s in $SCHEDS; do
 	esac
 done
 
-BEAT_HEAD="$(git -C "$BEAT_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
-BEAT_DIRTY="$(git -C "$BEAT_ROOT" status --porcelain -- src sql Makefile 2>/dev/null | wc -l)"
+BEAT_HEAD="${BENCH_HEAD:-$(git -C "$BEAT_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')}"
+BEAT_DIRTY="${BENCH_DIRTY:-$(git -C "$BEAT_ROOT" status --porcelain -- src sql Makefile 2>/dev/null | wc -l)}"
 SCRATCH="$(make_scratch_copy bench-build)"
 build_and_install "$SCRATCH" >&2
 # Other work on this machine may install other builds of pg_beat while we
@@ -976,10 +1086,11 @@ chmod 755 "$WORK/lib"
 SO_MD5="$(md5sum "$WORK/lib/pg_beat.so" | cut -c1-12)"
 
 meta date "$(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+meta os "$(. /etc/os-release; echo "$PRETTY_NAME")"
 meta host "$(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo), $(uname -r)"
 meta postgres "$(postgres --version | sed 's/.*) //')"
 meta pg_beat "$BEAT_HEAD$( [ "$BEAT_DIRTY" -gt 0 ] && echo ' + uncommitted changes in src/sql'), pg_beat.so md5 $SO_MD5 (private copy)"
-meta pg_cron "$(dpkg-query -W -f '${Version}' postgresql-15-cron)"
+meta pg_cron "$(dpkg-query -W -f '${Version}' postgresql-$PG_MAJOR-cron)"
 meta settings "cron.max_running_jobs = 32, max_worker_processes = 64, max_connections = 200, cron.database_name = postgres, other settings initdb defaults"
 meta mode "$( [ "$QUICK" = 1 ] && echo 'BENCH_QUICK=1 (smoke test sizes)' || echo full)$( [ "$PARALLEL" = 1 ] && echo ', schedulers in parallel in scenarios 1-3 and 6b')"
 meta load_start "$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -996,6 +1107,8 @@ for sc in $ONLY; do
 	s4) scenario_idle ;;
 	s5) scenario_api ;;
 	s6) scenario_pickup ;;
+	s7) scenario_burst ;;
+	s8) scenario_ceiling ;;
 	*) echo "unknown scenario $sc" >&2 ;;
 	esac
 done

@@ -48,6 +48,7 @@
 #include "utils/timestamp.h"
 #include "utils/wait_event.h"
 
+#include "compat.h"
 #include "cronexpr.h"
 #include "guc.h"
 #include "schedule.h"
@@ -141,7 +142,7 @@ api_check_owner(const char *username, const char *database, bool caller_super,
 					 errdetail("Only superusers may schedule or change jobs of other roles.")));
 
 		if (!remote &&
-			pg_database_aclcheck(database_oid, GetUserId(), ACL_CONNECT) != ACLCHECK_OK)
+			beat_database_aclcheck(database_oid, GetUserId(), ACL_CONNECT) != ACLCHECK_OK)
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("permission denied for database \"%s\"", database),

@@ -18,10 +18,12 @@
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
 #include "executor/spi.h"
+#include "storage/lmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 
 #include "catalog.h"
@@ -52,19 +54,32 @@ catalog_kept_plan(SPIPlanPtr *plan, const char *query, int nargs,
 
 /*
  * Is the extension installed in this database, its tables in place?
+ *
+ * A true answer holds until the end of the caller's transaction: the tables
+ * are locked (AccessShareLock), then looked up again, because a DROP
+ * EXTENSION that commits while we wait for the lock is seen only once the
+ * lock is granted (the TAP test of DROP EXTENSION met that on PostgreSQL 18).
  */
 bool
 beat_catalog_extension_ready(void)
 {
 	Oid			nsp;
+	Oid			job;
+	Oid			details;
 
 	if (!OidIsValid(get_extension_oid("pg_beat", true)))
 		return false;
 	nsp = get_namespace_oid("cron", true);
 	if (!OidIsValid(nsp))
 		return false;
-	return OidIsValid(get_relname_relid("job", nsp)) &&
-		OidIsValid(get_relname_relid("job_run_details", nsp));
+	job = get_relname_relid("job", nsp);
+	details = get_relname_relid("job_run_details", nsp);
+	if (!OidIsValid(job) || !OidIsValid(details))
+		return false;
+	LockRelationOid(job, AccessShareLock);
+	LockRelationOid(details, AccessShareLock);
+	return SearchSysCacheExists1(RELOID, ObjectIdGetDatum(job)) &&
+		SearchSysCacheExists1(RELOID, ObjectIdGetDatum(details));
 }
 
 /* The number of columns the job query returns. */

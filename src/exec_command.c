@@ -36,6 +36,7 @@
 #include "utils/snapmgr.h"
 #include "utils/timeout.h"
 
+#include "compat.h"
 #include "exec_command.h"
 
 static bool exec_xact_started = false;
@@ -196,8 +197,7 @@ beat_exec_command(const char *query_string)
 		receiver = CreateDestReceiver(DestNone);
 
 		InitializeQueryCompletion(&qc);
-		(void) PortalRun(portal, FETCH_ALL, true, true, receiver, receiver,
-						 &qc);
+		(void) beat_portal_run(portal, FETCH_ALL, true, receiver, receiver, &qc);
 		receiver->rDestroy(receiver);
 		PortalDrop(portal, false);
 

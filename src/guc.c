@@ -25,6 +25,7 @@
 #include "utils/guc.h"
 #include "utils/timestamp.h"
 
+#include "compat.h"
 #include "guc.h"
 
 char	   *beat_database_name = NULL;
@@ -186,8 +187,8 @@ beat_check_interval_setting(char **newval, void **extra, const char *detail)
 		GUC_check_errdetail("%s", detail);
 		return false;
 	}
-	/* GUC frees extra with free(): it must come from malloc() */
-	cached = malloc(sizeof(int64));
+	/* GUC frees extra itself: it must come from beat_guc_malloc() */
+	cached = beat_guc_malloc(sizeof(int64));
 	if (cached == NULL)
 	{
 		GUC_check_errcode(ERRCODE_OUT_OF_MEMORY);

@@ -46,6 +46,7 @@
 #include "utils/timestamp.h"
 
 #include "catalog.h"
+#include "compat.h"
 #include "guc.h"
 #include "launcher_announce.h"
 #include "launcher_jobs.h"
@@ -183,7 +184,7 @@ launcher_check_owner(LauncherJob *job, bool remote, Oid *database_oid,
 	}
 
 	if (!is_super && !remote &&
-		pg_database_aclcheck(*database_oid, *user_oid, ACL_CONNECT) != ACLCHECK_OK)
+		beat_database_aclcheck(*database_oid, *user_oid, ACL_CONNECT) != ACLCHECK_OK)
 	{
 		*reason = psprintf("role \"%s\" does not have CONNECT privilege on database \"%s\"",
 						   job->row->username, job->row->database);

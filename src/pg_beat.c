@@ -16,6 +16,7 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 
+#include "compat.h"
 #include "guc.h"
 #include "launcher.h"
 #include "pool.h"

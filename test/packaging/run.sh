@@ -3,6 +3,12 @@
 # test/packaging/run.sh: the Debian package, end to end (run as root; the
 # "package" tier of scripts/test runs it).
 #
+# For PostgreSQL $PG_MAJOR (default 15; scripts/test runs it in the Debian
+# root of each other major): the package is postgresql-$PG_MAJOR-pg-beat,
+# built the postgresql-common way (debian/pgversions lists the majors the
+# source supports, pg_buildext builds for those of them the suite ships, and
+# debian/control is regenerated for that suite, as apt.postgresql.org does).
+#
 #   1. installs the build dependencies from Debian (debhelper,
 #      postgresql-server-dev-all, ...) if any is missing;
 #   2. builds the binary package with dpkg-buildpackage -us -uc -b, as the
@@ -20,7 +26,7 @@
 #
 set -euo pipefail
 
-PG_MAJOR=15
+PG_MAJOR="${PG_MAJOR:-15}"
 PG_BIN=/usr/lib/postgresql/$PG_MAJOR/bin
 SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # run from /: the clone may be a directory the postgres user cannot enter
@@ -42,8 +48,10 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
 	say "installing ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
+	# (sid's Release file may be past its Valid-Until date)
 	apt-get install -y "${missing[@]}" >/dev/null 2>&1 ||
-		{ apt-get update >/dev/null 2>&1 && apt-get install -y "${missing[@]}"; }
+		{ apt-get -o Acquire::Check-Valid-Until=false update >/dev/null 2>&1 &&
+		  apt-get install -y "${missing[@]}"; }
 fi
 
 # ---- 2. build ---------------------------------------------------------------
@@ -71,6 +79,7 @@ chown -R postgres: "$SCRATCH"
 
 say "building the package (dpkg-buildpackage -us -uc -b)"
 if ! runuser -u postgres -- env -C "$TREE" PATH="/usr/sbin:/usr/bin:/sbin:/bin" \
+	PG_UPDATECONTROL=yes PG_SUPPORTED_VERSIONS="$PG_MAJOR" \
 	dpkg-buildpackage -us -uc -b >"$SCRATCH/build.log" 2>&1; then
 	tail -n 80 "$SCRATCH/build.log"
 	fail "dpkg-buildpackage failed"

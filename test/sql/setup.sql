@@ -25,7 +25,10 @@ CREATE EXTENSION pg_beat;
 -- wrong database: clear error
 CREATE DATABASE beat_other;
 \c beat_other
+-- (no CONTEXT: PostgreSQL 18 adds the extension script's text and line to it)
+\set SHOW_CONTEXT never
 CREATE EXTENSION pg_beat;
+\set SHOW_CONTEXT errors
 \set VERBOSITY sqlstate
 CREATE EXTENSION pg_beat;
 \set VERBOSITY default
