@@ -949,6 +949,11 @@ $f$;
                                 break
                     if why is None and in_window('log_run_off', s, 0.5, 0.5) and d[3] == 'queue' and later_served:
                         why = 'cron.log_run off: queued run not recorded (coalesced)'
+                    # a job that writes no side effect (its command is in
+                    # another database) leaves no trace at all while
+                    # cron.log_run is off: nothing to check it against
+                    if why is None and not d[10] and in_window('log_run_off', s, 0.5, 0.5):
+                        why = 'cron.log_run off: a run of a job without side effect leaves no trace'
                     if why:
                         reasons[why] += 1
                         continue
