@@ -861,7 +861,10 @@ $f$;
                 intervals = []
                 for h in jh:
                     if h['status'] in ('succeeded', 'failed', 'starting', 'running') and h['start'] is not None:
-                        intervals.append((h['start'], h['end'] if h['end'] is not None else h['start'] + 3600))
+                        # in flight from its slot on: recorded then, a run
+                        # may wait for a background worker before it starts
+                        a = h['start'] if h['slot'] is None else min(h['start'], h['slot'])
+                        intervals.append((a, h['end'] if h['end'] is not None else h['start'] + 3600))
                 for x in jx:
                     if x['runid'] not in hist_by_run:
                         intervals.append((x['clock'], None))
