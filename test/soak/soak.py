@@ -860,11 +860,16 @@ $f$;
                 # runs in flight: history where we have it, else the execution
                 intervals = []
                 for h in jh:
-                    if h['status'] in ('succeeded', 'failed', 'starting', 'running') and h['start'] is not None:
-                        # in flight from its slot on: recorded then, a run
-                        # may wait for a background worker before it starts
-                        a = h['start'] if h['slot'] is None else min(h['start'], h['slot'])
-                        intervals.append((a, h['end'] if h['end'] is not None else h['start'] + 3600))
+                    if h['status'] not in ('succeeded', 'failed', 'starting', 'running'):
+                        continue
+                    # in flight from its slot on: recorded then, a run may
+                    # wait for a background worker before it starts (and a
+                    # run still waiting has no start_time at all)
+                    marks = [t for t in (h['slot'], h['start']) if t is not None]
+                    if not marks:
+                        continue
+                    a = min(marks)
+                    intervals.append((a, h['end'] if h['end'] is not None else a + 3600))
                 for x in jx:
                     if x['runid'] not in hist_by_run:
                         intervals.append((x['clock'], None))
