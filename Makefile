@@ -5,8 +5,14 @@
 
 EXTENSION = pg_beat
 MODULE_big = pg_beat
-# The install script is assembled from the parts under sql/.
-DATA_built = pg_beat--1.0.sql
+# The install scripts are assembled from the parts under sql/.  Released
+# parts are never edited: sql/pg_beat.sql and sql/import_pg_cron.sql are 1.0
+# as released; each later version adds sql/update-<version>*.sql, which is
+# both its upgrade script and the tail of its fresh install script, so an
+# upgraded installation and a fresh one run the same statements.
+DATA_built = pg_beat--1.0.sql pg_beat--1.1.sql pg_beat--1.0--1.1.sql
+BEAT_SQL_1_0 = sql/pg_beat.sql sql/import_pg_cron.sql
+BEAT_SQL_1_1 = sql/update-1.1.sql sql/update-1.1-chains.sql sql/update-1.1-metrics.sql
 PGFILEDESC = "pg_beat - job scheduler for PostgreSQL"
 
 OBJS = \
@@ -49,7 +55,7 @@ ISOLATION_OPTS = --inputdir=test --outputdir=test/output_isolation \
 TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
 
-EXTRA_CLEAN = pg_beat--1.0.sql tmp_regress tmp_isolation test/output_regress test/output_isolation
+EXTRA_CLEAN = $(DATA_built) tmp_regress tmp_isolation test/output_regress test/output_isolation
 
 PG_CONFIG ?= pg_config
 
@@ -79,5 +85,9 @@ fuzz:
 # header changes (shared structs must agree between files).
 $(OBJS): $(wildcard $(srcdir)/src/*.h)
 
-pg_beat--1.0.sql: sql/pg_beat.sql sql/import_pg_cron.sql
+pg_beat--1.0.sql: $(BEAT_SQL_1_0)
+	cat $^ > $@
+pg_beat--1.1.sql: $(BEAT_SQL_1_0) $(BEAT_SQL_1_1)
+	cat $^ > $@
+pg_beat--1.0--1.1.sql: $(BEAT_SQL_1_1)
 	cat $^ > $@
