@@ -477,7 +477,14 @@ cron_running_runs(PG_FUNCTION_ARGS)
 			nulls[6] = true;
 
 		nulls[7] = nulls[8] = true;
-		if (copy.awaiting_worker)
+		if (copy.awaiting_group)
+		{
+			/* recorded, waits for its exclusive group to be free */
+			values[7] = CStringGetTextDatum("pg_beat");
+			values[8] = CStringGetTextDatum("WaitingForExclusiveGroup");
+			nulls[7] = nulls[8] = false;
+		}
+		else if (copy.awaiting_worker)
 		{
 			/* recorded, but max_worker_processes has no room yet */
 			values[7] = CStringGetTextDatum("pg_beat");

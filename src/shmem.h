@@ -69,6 +69,8 @@ typedef struct BeatRunSlot
 								 * when remote, host, database, user */
 	bool		awaiting_worker;	/* no background worker free yet: the
 									 * run waits for one (launcher_slots.c) */
+	bool		awaiting_group; /* another run of the job's exclusive group
+								 * is going: the run waits for it to end */
 
 	/* the session: set by the worker */
 	Latch	   *worker_latch;	/* where the launcher hands over a run */
