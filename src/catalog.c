@@ -33,6 +33,14 @@ static SPIPlanPtr catalog_insert_plan = NULL;
 static SPIPlanPtr catalog_update_plan = NULL;
 
 /*
+ * Does the installed catalog have 1.1's columns?  One shared library serves
+ * a 1.0 installation and a 1.1 one, and the launcher keeps running across
+ * ALTER EXTENSION pg_beat UPDATE: set by every beat_catalog_extension_ready
+ * (each load calls it; the update makes the launcher load every job).
+ */
+static bool catalog_1_1 = false;
+
+/*
  * A plan prepared on first use and kept for the launcher's lifetime.
  */
 static SPIPlanPtr
@@ -78,12 +86,22 @@ beat_catalog_extension_ready(void)
 		return false;
 	LockRelationOid(job, AccessShareLock);
 	LockRelationOid(details, AccessShareLock);
-	return SearchSysCacheExists1(RELOID, ObjectIdGetDatum(job)) &&
-		SearchSysCacheExists1(RELOID, ObjectIdGetDatum(details));
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(job)) ||
+		!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(details)))
+		return false;
+	catalog_1_1 = get_attnum(job, "depends_outcome") != InvalidAttrNumber;
+	return true;
+}
+
+/* Is the catalog 1.1's (as the latest beat_catalog_extension_ready saw)? */
+bool
+beat_catalog_is_1_1(void)
+{
+	return catalog_1_1;
 }
 
 /* The number of columns the job query returns. */
-#define CATALOG_JOB_COLUMNS 19
+#define CATALOG_JOB_COLUMNS 21
 
 /* Rows fetched and decoded at a time: bounds a load's transient memory. */
 #define CATALOG_JOB_BATCH 1000
@@ -101,6 +119,18 @@ catalog_overlap_policy(const char *policy)
 	if (strcmp(policy, "replace") == 0)
 		return BEAT_OVERLAP_REPLACE;
 	return BEAT_OVERLAP_QUEUE;
+}
+
+static uint8
+catalog_depends_outcome(const char *outcome)
+{
+	if (outcome == NULL)
+		return BEAT_DEPENDS_NONE;
+	if (strcmp(outcome, "failed") == 0)
+		return BEAT_DEPENDS_FAILED;
+	if (strcmp(outcome, "finished") == 0)
+		return BEAT_DEPENDS_FINISHED;
+	return BEAT_DEPENDS_SUCCEEDED;
 }
 
 static uint8
@@ -129,11 +159,22 @@ beat_catalog_scan_jobs(const int64 *jobids, int njobids, bool with_history,
 		" j.database, j.username, j.active, j.jobname, j.timezone,"
 		" j.timeout, j.max_retries, j.retry_delay, j.overlap_policy,"
 		" j.misfire_policy, j.on_failure, %s, j.userid,"
-		" j.overdue_after IS NOT NULL"
+		" j.overdue_after IS NOT NULL, %s"
 		" FROM cron.job j%s";
 	const char *history =
 		"(SELECT pg_catalog.max(r.scheduled_time) FROM cron.job_run_details r"
 		"  WHERE r.jobid OPERATOR(pg_catalog.=) j.jobid)";
+
+	/*
+	 * 1.1 keeps how far each job's slots were dealt with in cron.job_stats,
+	 * written with the runs: it holds without history (cron.log_run off)
+	 * and after the history was purged.
+	 */
+	const char *progress =
+		"GREATEST((SELECT pg_catalog.max(r.scheduled_time) FROM cron.job_run_details r"
+		"  WHERE r.jobid OPERATOR(pg_catalog.=) j.jobid),"
+		" (SELECT s.slots_done_until FROM cron.job_stats s"
+		"  WHERE s.jobid OPERATOR(pg_catalog.=) j.jobid))";
 	char	   *query;
 	Portal		portal;
 	MemoryContext callercxt = CurrentMemoryContext;
@@ -141,7 +182,10 @@ beat_catalog_scan_jobs(const int64 *jobids, int njobids, bool with_history,
 	uint64		nrows = 0;
 
 	query = psprintf(columns,
-					 with_history ? history : "NULL::pg_catalog.timestamptz",
+					 !with_history ? "NULL::pg_catalog.timestamptz" :
+					 catalog_1_1 ? progress : history,
+					 catalog_1_1 ? "j.exclusive_group, j.depends_outcome" :
+					 "NULL::pg_catalog.text, NULL::pg_catalog.text",
 					 jobids != NULL ?
 					 " WHERE j.jobid OPERATOR(pg_catalog.=) ANY ($1)" : "");
 	if (jobids != NULL)
@@ -217,6 +261,9 @@ beat_catalog_scan_jobs(const int64 *jobids, int njobids, bool with_history,
 			last_scheduled = n[16] ? 0 : DatumGetTimestampTz(v[16]);
 			job.userid = n[17] ? InvalidOid : DatumGetObjectId(v[17]);
 			job.has_overdue_after = n[18] ? false : DatumGetBool(v[18]);
+			job.exclusive_group = n[19] ? NULL : TextDatumGetCString(v[19]);
+			job.depends_outcome =
+				catalog_depends_outcome(n[20] ? NULL : TextDatumGetCString(v[20]));
 
 			job.overlap_policy = catalog_overlap_policy(overlap);
 			job.misfire_policy = catalog_misfire_policy(misfire);
@@ -517,41 +564,83 @@ beat_catalog_load_retries(MemoryContext cxt)
 
 /*
  * Fold a finished run into cron.job_stats, the cheap state behind
- * cron.job_status: the view never scans the history.
+ * cron.job_status: the view never scans the history.  With catalog 1.1,
+ * also count skipped runs, move how far the job's slots were dealt with,
+ * and stamp a final outcome (a success, or a failure with no attempt left)
+ * with the next cron.outcome_seq: its dependent jobs wait for it.
  */
 void
 beat_catalog_update_stats(int64 jobid, const char *status,
 						  TimestampTz start_time, TimestampTz end_time,
-						  TimestampTz scheduled_time)
+						  TimestampTz scheduled_time, BeatFinalOutcome final)
 {
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[5] = {INT8OID, TIMESTAMPTZOID, TEXTOID,
-	TIMESTAMPTZOID, TIMESTAMPTZOID};
-	Datum		values[5];
-	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
+	static SPIPlanPtr plan_1_0 = NULL;
+	static SPIPlanPtr plan_1_1 = NULL;
+	Oid			argtypes[6] = {INT8OID, TIMESTAMPTZOID, TEXTOID,
+	TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID};
+	Datum		values[6];
+	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
+	SPIPlanPtr	plan;
 	int			ret;
 
-	catalog_kept_plan(&plan, "INSERT INTO cron.job_stats AS s"
-					  " (jobid, last_run, last_status, last_duration, last_success,"
-					  "  consecutive_failures, total_runs, total_failures, last_lateness,"
-					  "  first_run)"
-					  " VALUES ($1, $2, $3, $4 - $2,"
-					  "  CASE WHEN $3 = 'succeeded' THEN $2 END,"
-					  "  CASE WHEN $3 = 'failed' THEN 1 ELSE 0 END, 1,"
-					  "  CASE WHEN $3 = 'failed' THEN 1 ELSE 0 END, $2 - $5, $2)"
-					  " ON CONFLICT (jobid) DO UPDATE SET"
-					  "  last_run = EXCLUDED.last_run,"
-					  "  last_status = EXCLUDED.last_status,"
-					  "  last_duration = EXCLUDED.last_duration,"
-					  "  last_success = COALESCE(EXCLUDED.last_success, s.last_success),"
-					  "  consecutive_failures = CASE EXCLUDED.last_status"
-					  "    WHEN 'failed' THEN s.consecutive_failures + 1"
-					  "    WHEN 'succeeded' THEN 0 ELSE s.consecutive_failures END,"
-					  "  total_runs = s.total_runs + 1,"
-					  "  total_failures = s.total_failures + EXCLUDED.total_failures,"
-					  "  last_lateness = EXCLUDED.last_lateness,"
-					  "  overdue_notified = s.overdue_notified AND EXCLUDED.last_status <> 'succeeded'",
-					  5, argtypes);
+	if (!catalog_1_1)
+		plan = catalog_kept_plan(&plan_1_0, "INSERT INTO cron.job_stats AS s"
+								 " (jobid, last_run, last_status, last_duration, last_success,"
+								 "  consecutive_failures, total_runs, total_failures, last_lateness,"
+								 "  first_run)"
+								 " VALUES ($1, $2, $3, $4 - $2,"
+								 "  CASE WHEN $3 = 'succeeded' THEN $2 END,"
+								 "  CASE WHEN $3 = 'failed' THEN 1 ELSE 0 END, 1,"
+								 "  CASE WHEN $3 = 'failed' THEN 1 ELSE 0 END, $2 - $5, $2)"
+								 " ON CONFLICT (jobid) DO UPDATE SET"
+								 "  last_run = EXCLUDED.last_run,"
+								 "  last_status = EXCLUDED.last_status,"
+								 "  last_duration = EXCLUDED.last_duration,"
+								 "  last_success = COALESCE(EXCLUDED.last_success, s.last_success),"
+								 "  consecutive_failures = CASE EXCLUDED.last_status"
+								 "    WHEN 'failed' THEN s.consecutive_failures + 1"
+								 "    WHEN 'succeeded' THEN 0 ELSE s.consecutive_failures END,"
+								 "  total_runs = s.total_runs + 1,"
+								 "  total_failures = s.total_failures + EXCLUDED.total_failures,"
+								 "  last_lateness = EXCLUDED.last_lateness,"
+								 "  first_run = COALESCE(s.first_run, EXCLUDED.first_run),"
+								 "  overdue_notified = s.overdue_notified AND EXCLUDED.last_status <> 'succeeded'",
+								 6, argtypes);
+	else
+		plan = catalog_kept_plan(&plan_1_1, "INSERT INTO cron.job_stats AS s"
+								 " (jobid, last_run, last_status, last_duration, last_success,"
+								 "  consecutive_failures, total_runs, total_failures, last_lateness,"
+								 "  first_run, total_skipped, slots_done_until,"
+								 "  succeeded_seq, succeeded_slot, failed_seq, failed_slot)"
+								 " VALUES ($1, $2, $3, $4 - $2,"
+								 "  CASE WHEN $3 = 'succeeded' THEN $2 END,"
+								 "  CASE WHEN $3 = 'failed' THEN 1 ELSE 0 END, 1,"
+								 "  CASE WHEN $3 = 'failed' THEN 1 ELSE 0 END, $2 - $5, $2,"
+								 "  CASE WHEN $3 = 'skipped' THEN 1 ELSE 0 END, $5,"
+								 "  CASE WHEN $6 = 1 THEN pg_catalog.nextval('cron.outcome_seq'::pg_catalog.regclass) END,"
+								 "  CASE WHEN $6 = 1 THEN COALESCE($5, $2) END,"
+								 "  CASE WHEN $6 = 2 THEN pg_catalog.nextval('cron.outcome_seq'::pg_catalog.regclass) END,"
+								 "  CASE WHEN $6 = 2 THEN COALESCE($5, $2) END)"
+								 " ON CONFLICT (jobid) DO UPDATE SET"
+								 "  last_run = EXCLUDED.last_run,"
+								 "  last_status = EXCLUDED.last_status,"
+								 "  last_duration = EXCLUDED.last_duration,"
+								 "  last_success = COALESCE(EXCLUDED.last_success, s.last_success),"
+								 "  consecutive_failures = CASE EXCLUDED.last_status"
+								 "    WHEN 'failed' THEN s.consecutive_failures + 1"
+								 "    WHEN 'succeeded' THEN 0 ELSE s.consecutive_failures END,"
+								 "  total_runs = s.total_runs + 1,"
+								 "  total_failures = s.total_failures + EXCLUDED.total_failures,"
+								 "  last_lateness = EXCLUDED.last_lateness,"
+								 "  first_run = COALESCE(s.first_run, EXCLUDED.first_run),"
+								 "  overdue_notified = s.overdue_notified AND EXCLUDED.last_status <> 'succeeded',"
+								 "  total_skipped = s.total_skipped + EXCLUDED.total_skipped,"
+								 "  slots_done_until = GREATEST(s.slots_done_until, EXCLUDED.slots_done_until),"
+								 "  succeeded_seq = COALESCE(EXCLUDED.succeeded_seq, s.succeeded_seq),"
+								 "  succeeded_slot = COALESCE(EXCLUDED.succeeded_slot, s.succeeded_slot),"
+								 "  failed_seq = COALESCE(EXCLUDED.failed_seq, s.failed_seq),"
+								 "  failed_slot = COALESCE(EXCLUDED.failed_slot, s.failed_slot)",
+								 6, argtypes);
 
 	values[0] = Int64GetDatum(jobid);
 	values[1] = TimestampTzGetDatum(start_time);
@@ -560,10 +649,143 @@ beat_catalog_update_stats(int64 jobid, const char *status,
 	values[4] = TimestampTzGetDatum(scheduled_time);
 	if (scheduled_time == 0)
 		nulls[4] = 'n';
+	values[5] = Int32GetDatum((int32) final);
 
 	ret = SPI_execute_plan(plan, values, nulls, false, 0);
 	if (ret != SPI_OK_INSERT)
 		elog(ERROR, "could not update cron.job_stats: SPI error %d", ret);
+}
+
+/*
+ * Catalog 1.1: note that the job's slot 'slot' was dealt with (0: none) and,
+ * for a dependent job, that its run took the upstream outcomes up to
+ * after_seq (0: none), in the transaction that records the run.  Needed
+ * where the history does not say it: the run has no row (cron.log_run off),
+ * or the job is dependent.
+ */
+void
+beat_catalog_note_progress(int64 jobid, TimestampTz slot, int64 after_seq)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[3] = {INT8OID, TIMESTAMPTZOID, INT8OID};
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', ' '};
+	int			ret;
+
+	if (!catalog_1_1)
+		return;
+	catalog_kept_plan(&plan, "INSERT INTO cron.job_stats AS s"
+					  " (jobid, slots_done_until, after_seq) VALUES ($1, $2, $3)"
+					  " ON CONFLICT (jobid) DO UPDATE SET"
+					  "  slots_done_until = GREATEST(s.slots_done_until, EXCLUDED.slots_done_until),"
+					  "  after_seq = GREATEST(s.after_seq, EXCLUDED.after_seq)",
+					  3, argtypes);
+	values[0] = Int64GetDatum(jobid);
+	values[1] = TimestampTzGetDatum(slot);
+	if (slot == 0)
+		nulls[1] = 'n';
+	values[2] = Int64GetDatum(after_seq);
+	if (after_seq == 0)
+		nulls[2] = 'n';
+	ret = SPI_execute_plan(plan, values, nulls, false, 0);
+	if (ret != SPI_OK_INSERT)
+		elog(ERROR, "could not update cron.job_stats: SPI error %d", ret);
+}
+
+/*
+ * Catalog 1.1: the jobs' slots up to 'at' were dealt with (there are none:
+ * the jobs were just scheduled afresh).  One statement for many jobs.
+ */
+void
+beat_catalog_note_anchors(const int64 *jobids, int njobids, TimestampTz at)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {INT8ARRAYOID, TIMESTAMPTZOID};
+	Datum		values[2];
+	Datum	   *elems;
+	int			ret;
+	int			i;
+
+	if (!catalog_1_1 || njobids == 0)
+		return;
+	catalog_kept_plan(&plan, "INSERT INTO cron.job_stats AS s (jobid, slots_done_until)"
+					  " SELECT u.jobid, $2 FROM pg_catalog.unnest($1) AS u(jobid)"
+					  " ON CONFLICT (jobid) DO UPDATE SET"
+					  "  slots_done_until = GREATEST(s.slots_done_until, EXCLUDED.slots_done_until)",
+					  2, argtypes);
+	elems = palloc(njobids * sizeof(Datum));
+	for (i = 0; i < njobids; i++)
+		elems[i] = Int64GetDatum(jobids[i]);
+	values[0] = PointerGetDatum(construct_array(elems, njobids, INT8OID,
+												sizeof(int64), FLOAT8PASSBYVAL,
+												TYPALIGN_DOUBLE));
+	values[1] = TimestampTzGetDatum(at);
+	ret = SPI_execute_plan(plan, values, NULL, false, 0);
+	if (ret != SPI_OK_INSERT)
+		elog(ERROR, "could not update cron.job_stats: SPI error %d", ret);
+	pfree(elems);
+}
+
+/*
+ * Catalog 1.1: the active dependent jobs whose upstream jobs have all
+ * reached the awaited outcome since the dependent's last run took them
+ * (a BeatDueDependent List, in the caller's memory context).  A join waits
+ * for every upstream; the run serves the latest upstream slot.
+ */
+List *
+beat_catalog_due_dependents(void)
+{
+	static SPIPlanPtr plan = NULL;
+	MemoryContext callercxt = CurrentMemoryContext;
+	List	   *due = NIL;
+	uint64		i;
+	int			ret;
+
+	if (!catalog_1_1)
+		return NIL;
+	catalog_kept_plan(&plan,
+					  "SELECT m.jobid, pg_catalog.max(m.seq), pg_catalog.max(m.slot)"
+					  " FROM (SELECT j.jobid, ds.after_seq,"
+					  "   CASE j.depends_outcome"
+					  "     WHEN 'succeeded' THEN us.succeeded_seq"
+					  "     WHEN 'failed' THEN us.failed_seq"
+					  "     ELSE GREATEST(us.succeeded_seq, us.failed_seq) END AS seq,"
+					  "   CASE j.depends_outcome"
+					  "     WHEN 'succeeded' THEN us.succeeded_slot"
+					  "     WHEN 'failed' THEN us.failed_slot"
+					  "     ELSE CASE WHEN COALESCE(us.succeeded_seq, 0) > COALESCE(us.failed_seq, 0)"
+					  "          THEN us.succeeded_slot ELSE us.failed_slot END END AS slot"
+					  "  FROM cron.job j"
+					  "  CROSS JOIN LATERAL pg_catalog.unnest(j.depends_on) AS u(upstream)"
+					  "  LEFT JOIN cron.job_stats us ON us.jobid OPERATOR(pg_catalog.=) u.upstream"
+					  "  LEFT JOIN cron.job_stats ds ON ds.jobid OPERATOR(pg_catalog.=) j.jobid"
+					  "  WHERE j.depends_outcome IS NOT NULL AND j.active) m"
+					  " GROUP BY m.jobid, m.after_seq"
+					  " HAVING pg_catalog.bool_and(COALESCE(m.seq, 0) > COALESCE(m.after_seq, 0))",
+					  0, NULL);
+	ret = SPI_execute_plan(plan, NULL, NULL, true, 0);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "could not read the due dependent jobs: SPI error %d", ret);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		Datum		d;
+		BeatDueDependent *dd;
+		MemoryContext old = MemoryContextSwitchTo(callercxt);
+
+		dd = palloc(sizeof(BeatDueDependent));
+		MemoryContextSwitchTo(old);
+		dd->jobid = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
+		dd->seq = DatumGetInt64(SPI_getbinval(tuple, desc, 2, &isnull));
+		d = SPI_getbinval(tuple, desc, 3, &isnull);
+		dd->slot = isnull ? GetCurrentTimestamp() : DatumGetTimestampTz(d);
+		old = MemoryContextSwitchTo(callercxt);
+		due = lappend(due, dd);
+		MemoryContextSwitchTo(old);
+	}
+	return due;
 }
 
 /*

@@ -32,6 +32,23 @@ typedef enum BeatMisfirePolicy
  * job, with all its strings packed after it in one allocation, so the
  * fields are ordered to leave no padding, and the policies are small codes.
  */
+/* cron.job.depends_outcome: what the upstream jobs of an after schedule reach */
+typedef enum BeatDependsOutcome
+{
+	BEAT_DEPENDS_NONE = 0,		/* a clock schedule */
+	BEAT_DEPENDS_SUCCEEDED,
+	BEAT_DEPENDS_FAILED,
+	BEAT_DEPENDS_FINISHED
+} BeatDependsOutcome;
+
+/* How a run's outcome ends its slot, for the jobs that depend on it. */
+typedef enum BeatFinalOutcome
+{
+	BEAT_FINAL_NONE = 0,		/* not final: retried, stopped, skipped */
+	BEAT_FINAL_SUCCESS,
+	BEAT_FINAL_FAILURE			/* failed, no attempt left */
+} BeatFinalOutcome;
+
 typedef struct BeatJobRow
 {
 	int64		jobid;
@@ -45,11 +62,13 @@ typedef struct BeatJobRow
 	char	   *jobname;		/* NULL if none */
 	char	   *timezone;		/* NULL = cron.timezone */
 	char	   *on_failure;		/* NULL if none */
+	char	   *exclusive_group;	/* NULL if none */
 	int32		nodeport;
 	int32		max_retries;
 	Oid			userid;			/* the owner's OID when the job was written */
 	uint8		overlap_policy; /* a BeatOverlapPolicy */
 	uint8		misfire_policy; /* a BeatMisfirePolicy */
+	uint8		depends_outcome;	/* a BeatDependsOutcome */
 	bool		active;
 	bool		has_overdue_after;	/* overdue_after is set */
 } BeatJobRow;
@@ -57,8 +76,9 @@ typedef struct BeatJobRow
 /*
  * Called by beat_catalog_scan_jobs() for each job read, in the caller's
  * memory context.  The row and its strings live only until it returns.
- * last_scheduled is the newest scheduled_time in the job's history (0 if
- * none, or when the scan did not look).
+ * last_scheduled is the newest slot the job dealt with, from its history
+ * and (catalog 1.1) cron.job_stats.slots_done_until: 0 if none, or when the
+ * scan did not look.
  */
 typedef void (*BeatJobRowCallback) (const BeatJobRow *row,
 									TimestampTz last_scheduled, void *arg);
@@ -77,8 +97,22 @@ typedef struct BeatRunOutcome
 	bool		in_history;		/* the run has a row in cron.job_run_details */
 } BeatRunOutcome;
 
+/* A dependent job whose upstream jobs all reached its outcome. */
+typedef struct BeatDueDependent
+{
+	int64		jobid;
+	int64		seq;			/* newest upstream outcome it takes */
+	TimestampTz slot;			/* the latest upstream slot */
+} BeatDueDependent;
+
 /* All of these must be called inside a transaction, with SPI connected. */
 extern bool beat_catalog_extension_ready(void);
+extern bool beat_catalog_is_1_1(void);
+extern void beat_catalog_note_progress(int64 jobid, TimestampTz slot,
+									   int64 after_seq);
+extern List *beat_catalog_due_dependents(void);
+extern void beat_catalog_note_anchors(const int64 *jobids, int njobids,
+									  TimestampTz at);
 extern uint64 beat_catalog_scan_jobs(const int64 *jobids, int njobids,
 									 bool with_history,
 									 BeatJobRowCallback callback, void *arg);
@@ -116,7 +150,8 @@ extern uint64 beat_catalog_purge_history(int64 retention_usecs, int limit);
 extern void beat_catalog_update_stats(int64 jobid, const char *status,
 									  TimestampTz start_time,
 									  TimestampTz end_time,
-									  TimestampTz scheduled_time);
+									  TimestampTz scheduled_time,
+									  BeatFinalOutcome final);
 extern void beat_catalog_purge_stats(void);
 extern List *beat_catalog_take_overdue(int64 default_usecs);
 extern uint64 beat_catalog_count_purgeable(int64 retention_usecs, int64 limit);

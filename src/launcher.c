@@ -133,6 +133,7 @@ static TimestampTz launcher_last_load = 0;
 static void launcher_init(void);
 static void launcher_reload_config(void);
 static bool launcher_catch_up(LauncherIteration *it, bool *first);
+static void launcher_take_dependents_one(void *arg);
 static void launcher_record_iteration(LauncherIteration *it);
 static void launcher_start_new_runs(LauncherIteration *it);
 static long launcher_sleep_ms(LauncherIteration *it);
@@ -304,6 +305,21 @@ launcher_catch_up(LauncherIteration *it, bool *first)
 }
 
 /*
+ * Take the dependent jobs that are due (isolated: the transaction goes on
+ * without them if it fails), and record the slots their overlap policy
+ * skips.
+ */
+static void
+launcher_take_dependents_one(void *arg)
+{
+	LauncherIteration *it = arg;
+	List	   *refusals = NIL;
+
+	launcher_take_dependents(it->now, &refusals);
+	launcher_record_refusals(refusals);
+}
+
+/*
  * Steps 4 and 5: in one transaction, record the outcomes collected and the
  * slots refused, announce final failures, release the slots whose runs
  * ended, and take and record new runs while slots are free.  With nothing
@@ -313,7 +329,7 @@ static void
 launcher_record_iteration(LauncherIteration *it)
 {
 	if (it->outcomes == NIL && it->refusals == NIL &&
-		!launcher_extra_due(it->now) &&
+		!launcher_dependents_dirty() && !launcher_extra_due(it->now) &&
 		(launcher_ready_first() == NULL || !launcher_slot_open()))
 	{
 		/* outcomes are durable: never record them again */
@@ -329,6 +345,10 @@ launcher_record_iteration(LauncherIteration *it)
 	launcher_record_outcomes_xact(it->outcomes);
 	launcher_record_final_failures(it->outcomes);
 	launcher_record_refusals(it->refusals);
+
+	/* dependent jobs that the outcomes just recorded (or a load) made due */
+	(void) launcher_isolate(launcher_take_dependents_one, it,
+							"start the dependent jobs");
 
 	/*
 	 * Release the slots whose runs ended, so that their sessions take the

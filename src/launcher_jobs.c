@@ -89,6 +89,7 @@ static const size_t launcher_row_strings[] = {
 	offsetof(BeatJobRow, jobname),
 	offsetof(BeatJobRow, timezone),
 	offsetof(BeatJobRow, on_failure),
+	offsetof(BeatJobRow, exclusive_group),
 };
 
 #define LAUNCHER_ROW_STRING(row, i) \
@@ -103,6 +104,9 @@ typedef struct LauncherLoad
 	int			nrows;			/* rows applied */
 	bool		full;			/* read every job, not only nchanged */
 	int			nchanged;		/* jobids in launcher_changed */
+	int64	   *anchored;		/* jobs scheduled afresh from now, */
+	int			nanchored;		/* ... to note in the catalog */
+	int			anchored_size;
 } LauncherLoad;
 
 static MemoryContext launcher_context = NULL;
@@ -118,6 +122,8 @@ static bool launcher_extension_present = false; /* as the last load found */
 static bool launcher_load_failed = false;	/* the last load failed */
 static bool launcher_load_startup = false;	/* ... and it was the first */
 static int	launcher_overdue_jobs = 0;	/* jobs with their own overdue_after */
+static int	launcher_dependent_jobs = 0;	/* jobs with an after schedule */
+static bool launcher_deps_dirty = false;	/* dependents may be due */
 
 static int	launcher_timer_compare(const pairingheap_node *a,
 								   const pairingheap_node *b, void *arg);
@@ -142,6 +148,7 @@ static void launcher_load_all_jobs(LauncherLoad *load);
 static int	launcher_jobid_cmp(const void *a, const void *b);
 static void launcher_load_changed_jobs(LauncherLoad *load, int nchanged);
 static void launcher_load_xact(void *arg);
+static void launcher_note_anchor(LauncherLoad *load, int64 jobid);
 static void launcher_refuse(List **refusals, LauncherJob *job,
 							TimestampTz slot, const char *status,
 							const char *message);
@@ -305,6 +312,9 @@ launcher_prepare_job(LauncherJob *job)
 	MemoryContext oldcontext = CurrentMemoryContext;
 
 	job->schedulable = false;
+	/* an after schedule has no instants: upstream outcomes start its runs */
+	if (job->row->depends_outcome != BEAT_DEPENDS_NONE)
+		return;
 	PG_TRY();
 	{
 		beat_parse_schedule(job->row->schedule, &job->expr);
@@ -511,7 +521,11 @@ launcher_run_ended(int64 jobid, TimestampTz now)
 	{
 		job->pending = false;
 		if (job->row->active && beat_launch_active_jobs)
+		{
 			launcher_ready_add(job, job->pending_slot, job->pending_slot);
+			job->ready_seq = job->pending_seq;
+		}
+		job->pending_seq = 0;
 	}
 }
 
@@ -560,9 +574,17 @@ launcher_apply_row(const BeatJobRow *row, TimestampTz last_scheduled,
 		/* a job already gone from the catalog is no longer counted */
 		if (!job->deleted && job->row->has_overdue_after)
 			launcher_overdue_jobs--;
+		if (!job->deleted && job->row->depends_outcome != BEAT_DEPENDS_NONE)
+			launcher_dependent_jobs--;
 	}
 	if (row->has_overdue_after)
 		launcher_overdue_jobs++;
+	if (row->depends_outcome != BEAT_DEPENDS_NONE)
+	{
+		launcher_dependent_jobs++;
+		/* new, changed or resumed: its upstream jobs may be done already */
+		launcher_deps_dirty = true;
+	}
 
 	if (!found || !launcher_same_row(job->row, row))
 	{
@@ -582,6 +604,8 @@ launcher_apply_row(const BeatJobRow *row, TimestampTz last_scheduled,
 		if (load->at_startup && last_scheduled != 0 &&
 			job->expr.kind != CRONEXPR_REBOOT)
 			from = last_scheduled;
+		else if (job->schedulable && job->row->active)
+			launcher_note_anchor(load, job->jobid);
 		launcher_timer_set(job, launcher_first_fire(job, from));
 		if (!job->row->active)
 		{
@@ -604,6 +628,8 @@ launcher_job_gone(LauncherJob *job, TimestampTz now)
 {
 	if (!job->deleted && job->row->has_overdue_after)
 		launcher_overdue_jobs--;
+	if (!job->deleted && job->row->depends_outcome != BEAT_DEPENDS_NONE)
+		launcher_dependent_jobs--;
 	launcher_timer_remove(job);
 	launcher_ready_remove(job);
 	job->pending = false;
@@ -713,6 +739,27 @@ launcher_load_changed_jobs(LauncherLoad *load, int nchanged)
 	launcher_rows_compact();
 }
 
+/*
+ * The job's slots start afresh from the load's instant (a new job, a new
+ * schedule, a resumed job, or one without any progress yet): remember to
+ * note that instant as the job's progress (launcher_load_xact), so that a
+ * restart finds the slots missed since, even before the job's first run,
+ * and an interval schedule keeps its grid.
+ */
+static void
+launcher_note_anchor(LauncherLoad *load, int64 jobid)
+{
+	if (load->nanchored == load->anchored_size)
+	{
+		load->anchored_size = Max(64, load->anchored_size * 2);
+		load->anchored = load->anchored == NULL ?
+			MemoryContextAlloc(launcher_scratch,
+							   load->anchored_size * sizeof(int64)) :
+			repalloc(load->anchored, load->anchored_size * sizeof(int64));
+	}
+	load->anchored[load->nanchored++] = jobid;
+}
+
 static void
 launcher_load_xact(void *arg)
 {
@@ -722,6 +769,10 @@ launcher_load_xact(void *arg)
 		launcher_load_all_jobs(load);
 	else
 		launcher_load_changed_jobs(load, load->nchanged);
+
+	/* one statement for all the jobs, after the scan's cursor is closed */
+	if (load->nanchored > 0 && launcher_extension_present)
+		beat_catalog_note_anchors(load->anchored, load->nanchored, load->now);
 }
 
 /*
@@ -751,6 +802,9 @@ launcher_load_jobs(bool at_startup, TimestampTz now)
 												  beat_timezone);
 	load.now = now;
 	load.nrows = 0;
+	load.anchored = NULL;
+	load.nanchored = 0;
+	load.anchored_size = 0;
 	if (at_startup || load.timezone_changed || launcher_rows.cxt == NULL ||
 		launcher_load_failed)
 		full = true;
@@ -843,6 +897,7 @@ launcher_refuse(List **refusals, LauncherJob *job, TimestampTz slot,
 	r->slot = slot;
 	r->status = status;
 	r->message = message;
+	r->after_seq = 0;
 	*refusals = lappend(*refusals, r);
 }
 
@@ -965,6 +1020,101 @@ launcher_take_due(TimestampTz now, List **refusals)
 		}
 		launcher_slot_due(job, slot, now, refusals);
 	}
+}
+
+/* ----------------------------------------------------------------
+ * Dependent jobs
+ * ----------------------------------------------------------------
+ */
+
+/* Are there dependent jobs to look at (a load or an outcome since)? */
+bool
+launcher_dependents_dirty(void)
+{
+	return launcher_deps_dirty;
+}
+
+/*
+ * A final outcome was recorded: a dependent job may be due.  Only matters
+ * when there are dependent jobs at all.
+ */
+void
+launcher_dependents_changed(void)
+{
+	if (launcher_dependent_jobs > 0)
+		launcher_deps_dirty = true;
+}
+
+/*
+ * Make the dependent jobs whose upstream jobs all reached the awaited
+ * outcome due, in the iteration's transaction (which already holds the
+ * outcomes it records).  A dependent run is like a slot falling due: the
+ * job's overlap policy applies, and its slot is the upstream's.  What a run
+ * took is written durably only when the run is recorded (launcher_runs.c),
+ * so a restart before that makes it due again, never twice: seq_taken
+ * keeps a run that waits in memory from being taken again meanwhile.
+ */
+void
+launcher_take_dependents(TimestampTz now, List **refusals)
+{
+	List	   *due;
+	ListCell   *lc;
+
+	if (!launcher_deps_dirty)
+		return;
+	launcher_deps_dirty = false;
+	if (launcher_dependent_jobs == 0)
+		return;
+
+	due = beat_catalog_due_dependents();
+	foreach(lc, due)
+	{
+		BeatDueDependent *dd = lfirst(lc);
+		LauncherJob *job = launcher_find_job(dd->jobid);
+		BeatOverlapPolicy policy;
+
+		if (job == NULL || job->deleted || !job->row->active ||
+			job->row->depends_outcome == BEAT_DEPENDS_NONE ||
+			dd->seq <= job->seq_taken)
+			continue;
+		if (!beat_launch_active_jobs)
+		{
+			/* paused: the outcome waits to be taken until the resume */
+			launcher_deps_dirty = true;
+			continue;
+		}
+		job->seq_taken = dd->seq;
+
+		policy = job->row->overlap_policy;
+		if (job->nrunning == 0 || policy == BEAT_OVERLAP_ALLOW)
+		{
+			launcher_ready_add(job, now, dd->slot);
+			job->ready_seq = dd->seq;
+		}
+		else if (policy == BEAT_OVERLAP_SKIP)
+		{
+			launcher_refuse(refusals, job, dd->slot, "skipped",
+							"skipped: the previous run of the job was still running (overlap_policy skip)");
+			((LauncherRefusal *) llast(*refusals))->after_seq = dd->seq;
+		}
+		else
+		{
+			if (policy == BEAT_OVERLAP_REPLACE)
+				launcher_cancel_job_runs(job->jobid, BEAT_CANCEL_REPLACED, now);
+			job->pending = true;
+			job->pending_slot = dd->slot;
+			job->pending_seq = dd->seq;
+		}
+	}
+}
+
+/* The exclusive group of the job, or NULL (also for a job not known). */
+const char *
+launcher_job_group(int64 jobid)
+{
+	LauncherJob *job = launcher_find_job(jobid);
+
+	return job != NULL ? job->row->exclusive_group : NULL;
 }
 
 /*

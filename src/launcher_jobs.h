@@ -32,6 +32,10 @@ typedef struct LauncherJob
 	TimestampTz ready_due;		/* when it fell due: orders the ready heap */
 	TimestampTz ready_slot;		/* scheduled_time it will be recorded with */
 	TimestampTz pending_slot;
+	int64		ready_seq;		/* dependent job: upstream outcomes the
+								 * ready run takes (0 for other jobs) */
+	int64		pending_seq;	/* ... and the pending run */
+	int64		seq_taken;		/* ... and the newest taken since the load */
 	pairingheap_node timer_node;
 	pairingheap_node ready_node;
 	CronExpr	expr;
@@ -54,6 +58,7 @@ typedef struct LauncherRefusal
 	TimestampTz slot;
 	const char *status;
 	const char *message;
+	int64		after_seq;		/* dependent job: outcomes the slot took */
 } LauncherRefusal;
 
 extern void launcher_jobs_init(MemoryContext cxt, MemoryContext scratch);
@@ -73,6 +78,12 @@ extern void launcher_run_ended(int64 jobid, TimestampTz now);
 /* the timer heap: slots falling due */
 extern void launcher_queue_reboot_jobs(TimestampTz now);
 extern void launcher_take_due(TimestampTz now, List **refusals);
+
+/* dependent jobs (after schedules) */
+extern bool launcher_dependents_dirty(void);
+extern void launcher_dependents_changed(void);
+extern void launcher_take_dependents(TimestampTz now, List **refusals);
+extern const char *launcher_job_group(int64 jobid);
 extern TimestampTz launcher_jobs_next_wake(void);
 
 /* the ready heap: runs waiting for a run slot */

@@ -77,6 +77,7 @@ typedef struct LauncherRecord
 	int64		retry_of;
 	const char *status;
 	const char *message;		/* refusals: the reason */
+	int64		after_seq;		/* dependent job: outcomes the run takes */
 } LauncherRecord;
 
 static MemoryContext launcher_context = NULL;
@@ -90,16 +91,18 @@ static void launcher_record_refused_one(void *arg);
 static void launcher_record_refused(LauncherJob *job, int64 runid,
 									TimestampTz slot, int32 attempt,
 									int64 retry_of, const char *status,
-									const char *message);
+									const char *message, int64 after_seq);
 static void launcher_record_start_one(void *arg);
 static int64 launcher_record_start(LauncherJob *job, int64 runid,
 								   TimestampTz slot, int32 attempt,
-								   int64 retry_of);
+								   int64 retry_of, int64 after_seq);
 static LauncherNewRun *launcher_record_one(LauncherJob *job, int64 runid,
 										   TimestampTz slot_time,
 										   int32 attempt, int64 retry_of,
 										   const char *failed_run,
-										   bool *no_slot);
+										   int64 after_seq, bool *no_slot);
+static bool launcher_group_busy(LauncherJob *job);
+static BeatFinalOutcome launcher_final_kind(const BeatRunOutcome *o);
 static List *launcher_record_extra_runs(List *newruns, TimestampTz now);
 static List *launcher_record_ready_runs(List *newruns);
 static void launcher_add_extra(int64 jobid, int64 runid, TimestampTz slot,
@@ -233,7 +236,12 @@ launcher_record_refused_one(void *arg)
 									rec->attempt, rec->status,
 									launcher_node_name(job), rec->retry_of);
 	if (runid == 0)
-		return;					/* this slot was recorded already */
+	{
+		/* this slot was recorded already: its outcomes were taken */
+		if (rec->after_seq != 0)
+			beat_catalog_note_progress(job->jobid, 0, rec->after_seq);
+		return;
+	}
 	memset(&o, 0, sizeof(o));
 	o.runid = runid;
 	o.status = rec->status;
@@ -241,7 +249,13 @@ launcher_record_refused_one(void *arg)
 	o.start_time = now;
 	o.end_time = now;
 	beat_catalog_update_run(&o);
-	beat_catalog_update_stats(job->jobid, rec->status, now, now, rec->slot);
+	beat_catalog_update_stats(job->jobid, rec->status, now, now, rec->slot,
+							  strcmp(rec->status, "failed") == 0 ?
+							  BEAT_FINAL_FAILURE : BEAT_FINAL_NONE);
+	if (rec->after_seq != 0)
+		beat_catalog_note_progress(job->jobid, 0, rec->after_seq);
+	if (strcmp(rec->status, "failed") == 0)
+		launcher_dependents_changed();
 
 	/* a run refused by the owner checks is a failure like any other */
 	if (strcmp(rec->status, "failed") == 0)
@@ -260,7 +274,7 @@ launcher_record_refused_one(void *arg)
 static void
 launcher_record_refused(LauncherJob *job, int64 runid, TimestampTz slot,
 						int32 attempt, int64 retry_of, const char *status,
-						const char *message)
+						const char *message, int64 after_seq)
 {
 	LauncherRecord rec;
 
@@ -272,6 +286,7 @@ launcher_record_refused(LauncherJob *job, int64 runid, TimestampTz slot,
 	rec.retry_of = retry_of;
 	rec.status = status;
 	rec.message = message;
+	rec.after_seq = after_seq;
 	(void) launcher_isolate(launcher_record_refused_one, &rec,
 							"record a %s run of job " INT64_FORMAT,
 							status, job->jobid);
@@ -296,6 +311,17 @@ launcher_record_start_one(void *arg)
 
 		rec->runid = nextval_internal(seq, false);
 	}
+
+	/*
+	 * What the history does not say, the job's progress does, in this same
+	 * subtransaction: the slot of a run without a row, and the upstream
+	 * outcomes a dependent run takes.  (A slot recorded already took them
+	 * too.)
+	 */
+	if ((!beat_log_run && rec->slot != 0) || rec->after_seq != 0)
+		beat_catalog_note_progress(rec->job->jobid,
+								   beat_log_run ? 0 : rec->slot,
+								   rec->after_seq);
 }
 
 /*
@@ -305,7 +331,7 @@ launcher_record_start_one(void *arg)
  */
 static int64
 launcher_record_start(LauncherJob *job, int64 runid, TimestampTz slot,
-					  int32 attempt, int64 retry_of)
+					  int32 attempt, int64 retry_of, int64 after_seq)
 {
 	LauncherRecord rec;
 
@@ -315,6 +341,7 @@ launcher_record_start(LauncherJob *job, int64 runid, TimestampTz slot,
 	rec.slot = slot;
 	rec.attempt = attempt;
 	rec.retry_of = retry_of;
+	rec.after_seq = after_seq;
 	if (!launcher_isolate(launcher_record_start_one, &rec,
 						  "record a run of job " INT64_FORMAT, job->jobid))
 		return 0;
@@ -329,7 +356,7 @@ launcher_record_start(LauncherJob *job, int64 runid, TimestampTz slot,
 static LauncherNewRun *
 launcher_record_one(LauncherJob *job, int64 runid, TimestampTz slot_time,
 					int32 attempt, int64 retry_of, const char *failed_run,
-					bool *no_slot)
+					int64 after_seq, bool *no_slot)
 {
 	Oid			database_oid = InvalidOid;
 	Oid			user_oid = InvalidOid;
@@ -339,21 +366,26 @@ launcher_record_one(LauncherJob *job, int64 runid, TimestampTz slot_time,
 	bool		remote = !launcher_job_is_local(job);
 	int			slotno;
 	TimestampTz due;
+	bool		await_group;
 
 	*no_slot = false;
 	if (!launcher_check_owner(job, remote, &database_oid, &user_oid, &reason,
 							  &status))
 	{
 		launcher_record_refused(job, runid, slot_time, attempt, retry_of,
-								status, reason);
+								status, reason, after_seq);
 		return NULL;
 	}
 
 	/*
 	 * A pooled session is chosen by the database and role just checked, so
-	 * it runs exactly as a new session of the owner would.
+	 * it runs exactly as a new session of the owner would.  A run that must
+	 * wait for its exclusive group takes no idle session: it would hold
+	 * that session's worker for as long as it waits.
 	 */
-	slotno = launcher_pick_slot(remote ? InvalidOid : database_oid, user_oid);
+	await_group = failed_run == NULL && launcher_group_busy(job);
+	slotno = launcher_pick_slot(remote || await_group ? InvalidOid :
+								database_oid, user_oid);
 	if (slotno < 0)
 	{
 		*no_slot = true;
@@ -364,7 +396,7 @@ launcher_record_one(LauncherJob *job, int64 runid, TimestampTz slot_time,
 		runid = 0;				/* on_failure commands are not runs of their own */
 	else
 		runid = launcher_record_start(job, runid, slot_time, attempt,
-									  retry_of);
+									  retry_of, after_seq);
 	if (runid == 0 && failed_run == NULL)
 		return NULL;			/* this slot already ran (never twice), or
 								 * could not be recorded (logged) */
@@ -387,7 +419,22 @@ launcher_record_one(LauncherJob *job, int64 runid, TimestampTz slot_time,
 	nr->attempt = attempt;
 	nr->slotno = slotno;
 	nr->failed_run = failed_run;
+	nr->await_group = await_group;
 	return nr;
+}
+
+/*
+ * Must a run of the job wait for its exclusive group?  Yes while another
+ * run of the group holds a slot (going, waiting for a worker, or ending),
+ * or waits for the group already: those go first, in due order
+ * (launcher_slots.c starts them).  on_failure commands follow no group.
+ */
+static bool
+launcher_group_busy(LauncherJob *job)
+{
+	const char *group = job->row->exclusive_group;
+
+	return group != NULL && launcher_slots_group_in_use(group);
 }
 
 /*
@@ -443,7 +490,8 @@ launcher_record_extra_runs(List *newruns, TimestampTz now)
 			{
 				launcher_record_refused(job, er->runid, er->slot, er->attempt,
 										er->retry_of, "skipped",
-										"skipped: the previous run of the job was still running (overlap_policy skip)");
+										"skipped: the previous run of the job was still running (overlap_policy skip)",
+										0);
 				launcher_extra = foreach_delete_current(launcher_extra, lc);
 				pfree(er);
 				continue;
@@ -457,7 +505,7 @@ launcher_record_extra_runs(List *newruns, TimestampTz now)
 			break;
 
 		nr = launcher_record_one(job, er->runid, er->slot, er->attempt,
-								 er->retry_of, er->failed_run, &no_slot);
+								 er->retry_of, er->failed_run, 0, &no_slot);
 		if (no_slot)
 			break;
 		if (nr != NULL)
@@ -477,6 +525,7 @@ launcher_record_ready_runs(List *newruns)
 	{
 		TimestampTz due = job->ready_due;
 		TimestampTz slot_time = job->ready_slot;
+		int64		seq = job->ready_seq;
 		bool		no_slot;
 		LauncherNewRun *nr;
 
@@ -484,11 +533,14 @@ launcher_record_ready_runs(List *newruns)
 			break;				/* cron.max_running_jobs reached */
 
 		launcher_ready_remove(job);
-		nr = launcher_record_one(job, 0, slot_time, 1, 0, NULL, &no_slot);
+		job->ready_seq = 0;
+		nr = launcher_record_one(job, 0, slot_time, 1, 0, NULL, seq,
+								 &no_slot);
 		if (no_slot)
 		{
 			/* an idle session of another role is making room */
 			launcher_ready_add(job, due, slot_time);
+			job->ready_seq = seq;
 			break;
 		}
 		if (nr != NULL)
@@ -511,7 +563,7 @@ launcher_record_refusals(List *refusals)
 		LauncherRefusal *r = lfirst(lc);
 
 		launcher_record_refused(r->job, 0, r->slot, 1, 0, r->status,
-								r->message);
+								r->message, r->after_seq);
 	}
 }
 
@@ -520,17 +572,52 @@ launcher_record_refusals(List *refusals)
  * ----------------------------------------------------------------
  */
 
-/* Write a run's outcome and fold it into its job's statistics. */
+/*
+ * Does the outcome end its slot, for the jobs that depend on it?  A success
+ * does; a failure when no attempt is left and nobody stopped the run on
+ * purpose.  Skipped runs, runs still going and on_failure commands do not.
+ */
+static BeatFinalOutcome
+launcher_final_kind(const BeatRunOutcome *o)
+{
+	BeatRunSlot *slot;
+
+	if (o->slotno < 0 || launcher_slot_runs_on_failure(o->slotno))
+		return BEAT_FINAL_NONE;
+	slot = &beat_shared->slots[o->slotno];
+	if (strcmp(o->status, "succeeded") == 0)
+		return BEAT_FINAL_SUCCESS;
+	if (strcmp(o->status, "failed") == 0 &&
+		!launcher_stopped_on_purpose(slot->cancel_reason) &&
+		!launcher_will_retry(slot->jobid, slot->attempt, slot->cancel_reason))
+		return BEAT_FINAL_FAILURE;
+	return BEAT_FINAL_NONE;
+}
+
+/*
+ * Write a run's outcome and fold it into its job's statistics.  The
+ * statistics (and, with catalog 1.1, the final outcomes that dependent
+ * jobs wait for) are kept also for a run without history row: they are
+ * the job's state, which cron.log_run does not switch off.
+ */
 static void
 launcher_record_outcome(void *arg)
 {
 	BeatRunOutcome *o = arg;
+	BeatFinalOutcome final;
 
-	beat_catalog_update_run(o);
+	if (o->in_history)
+		beat_catalog_update_run(o);
 	if (o->slotno >= 0)
+	{
+		final = launcher_final_kind(o);
 		beat_catalog_update_stats(beat_shared->slots[o->slotno].jobid,
 								  o->status, o->start_time, o->end_time,
-								  beat_shared->slots[o->slotno].scheduled_time);
+								  beat_shared->slots[o->slotno].scheduled_time,
+								  final);
+		if (final != BEAT_FINAL_NONE)
+			launcher_dependents_changed();
+	}
 }
 
 /*
@@ -547,7 +634,7 @@ launcher_record_outcomes_xact(void *arg)
 	{
 		BeatRunOutcome *o = lfirst(lc);
 
-		if (o->runid == 0 || !o->in_history)
+		if (o->runid == 0 || (!o->in_history && o->slotno < 0))
 			continue;
 		(void) launcher_isolate(launcher_record_outcome, o,
 								"record the outcome of run " INT64_FORMAT,

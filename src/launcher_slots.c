@@ -87,6 +87,7 @@ typedef struct LauncherSlot
 	bool		on_failure;		/* runs a job's on_failure command */
 	bool		recorded;		/* the final outcome is committed */
 	bool		awaiting_worker;	/* recorded, waits for a free worker */
+	bool		awaiting_group; /* recorded, waits for its exclusive group */
 	bool		in_history;		/* has a row in cron.job_run_details, which
 								 * its outcome updates even if cron.log_run
 								 * was turned off since */
@@ -97,6 +98,7 @@ typedef struct LauncherSlot
 static MemoryContext launcher_context = NULL;
 static LauncherSlot *launcher_slots = NULL;
 static int	launcher_nawaiting = 0; /* runs waiting for a background worker */
+static int	launcher_ngroupwait = 0;	/* runs waiting for their group */
 static bool launcher_worker_shortage = false;	/* warned, not yet over */
 static TimestampTz launcher_last_shortage = 0;	/* a run last found no worker */
 
@@ -128,6 +130,10 @@ static void launcher_hand_over(int slotno);
 static bool launcher_register_worker(int slotno);
 static void launcher_retire_idle_sessions(void);
 static void launcher_await_worker(int slotno);
+static void launcher_await_group(int slotno);
+static bool launcher_group_running(const char *group);
+static void launcher_release_group_waits(void);
+static void launcher_end_wait(int slotno);
 
 /* The launcher's side of every run slot, empty, in cxt. */
 void
@@ -655,20 +661,20 @@ launcher_cancel_slot(int slotno, BeatCancelReason reason, TimestampTz now)
 		slot->cancel_reason = reason;
 		pid = slot->pid;
 		send = true;
-		/* still waiting for a worker: it never begins */
-		if (slot->awaiting_worker)
+		/* still waiting for a worker or its group: it never begins */
+		if (slot->awaiting_worker || slot->awaiting_group)
 		{
 			slot->awaiting_worker = false;
+			slot->awaiting_group = false;
 			slot->end_time = GetCurrentTimestamp();
 			slot->state = BEAT_SLOT_DONE;
 			send = false;
 		}
 	}
 	LWLockRelease(beat_shared->lock);
-	if (ls->awaiting_worker && !send)
+	if ((ls->awaiting_worker || ls->awaiting_group) && !send)
 	{
-		ls->awaiting_worker = false;
-		launcher_nawaiting--;
+		launcher_end_wait(slotno);
 		SetLatch(MyLatch);
 	}
 
@@ -853,6 +859,13 @@ launcher_start_run(LauncherNewRun *nr)
 		return;
 	}
 
+	/* another run of its exclusive group goes first (never pooled) */
+	if (nr->await_group)
+	{
+		launcher_await_group(nr->slotno);
+		return;
+	}
+
 	/* an idle session of the same database and role: hand the run over */
 	if (nr->pooled)
 	{
@@ -941,6 +954,7 @@ launcher_publish_run(LauncherNewRun *nr, bool remote)
 	}
 	++slot->generation;
 	slot->awaiting_worker = false;
+	slot->awaiting_group = false;
 	slot->runid = nr->runid;
 	slot->jobid = nr->job->jobid;
 	slot->database_oid = nr->database_oid;
@@ -1096,13 +1110,136 @@ launcher_await_worker(int slotno)
 }
 
 /*
+ * The run in the slot waits for its exclusive group: recorded 'starting',
+ * it starts once no other run of the group holds a slot, in due order
+ * (launcher_release_group_waits).  No polling: a run of the group that
+ * ends wakes the launcher anyway.
+ */
+static void
+launcher_await_group(int slotno)
+{
+	launcher_slots[slotno].awaiting_group = true;
+	launcher_ngroupwait++;
+	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+	beat_shared->slots[slotno].awaiting_group = true;
+	LWLockRelease(beat_shared->lock);
+}
+
+/* The run in the slot waits no more (started, stopped, or gone). */
+static void
+launcher_end_wait(int slotno)
+{
+	LauncherSlot *ls = &launcher_slots[slotno];
+
+	if (ls->awaiting_worker)
+		launcher_nawaiting--;
+	if (ls->awaiting_group)
+		launcher_ngroupwait--;
+	ls->awaiting_worker = false;
+	ls->awaiting_group = false;
+}
+
+/*
+ * Does a run of the group hold a slot, not counting the runs that wait for
+ * the group?  on_failure commands are not runs of the group.
+ */
+static bool
+launcher_group_running(const char *group)
+{
+	int			i;
+
+	for (i = 0; i < beat_shared->nslots; i++)
+	{
+		LauncherSlot *ls = &launcher_slots[i];
+		const char *g;
+
+		if (!ls->in_use || ls->on_failure || ls->awaiting_group)
+			continue;
+		g = launcher_job_group(ls->jobid);
+		if (g != NULL && strcmp(g, group) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Must a new run of the group wait: does a run of it hold a slot, or wait
+ * for it already (those go first)?
+ */
+bool
+launcher_slots_group_in_use(const char *group)
+{
+	int			i;
+
+	for (i = 0; i < beat_shared->nslots; i++)
+	{
+		LauncherSlot *ls = &launcher_slots[i];
+		const char *g;
+
+		if (!ls->in_use || ls->on_failure)
+			continue;
+		g = launcher_job_group(ls->jobid);
+		if (g != NULL && strcmp(g, group) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Let the runs whose group is free go, oldest due first, one per group:
+ * each then waits for a background worker as any run does (and gets one
+ * at once when one is free).  A run stopped while it waited never began.
+ */
+static void
+launcher_release_group_waits(void)
+{
+	while (launcher_ngroupwait > 0)
+	{
+		int			best = -1;
+		int			i;
+		BeatRunSlot *slot;
+
+		for (i = 0; i < beat_shared->nslots; i++)
+		{
+			LauncherSlot *ls = &launcher_slots[i];
+			const char *g;
+
+			if (!ls->in_use || !ls->awaiting_group)
+				continue;
+			if (best >= 0 &&
+				(ls->due > launcher_slots[best].due ||
+				 (ls->due == launcher_slots[best].due &&
+				  ls->runid > launcher_slots[best].runid)))
+				continue;
+			g = launcher_job_group(ls->jobid);
+			if (g != NULL && launcher_group_running(g))
+				continue;
+			best = i;
+		}
+		if (best < 0)
+			break;
+
+		slot = &beat_shared->slots[best];
+		launcher_end_wait(best);
+		launcher_slots[best].awaiting_worker = true;
+		launcher_nawaiting++;
+		LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+		slot->awaiting_group = false;
+		slot->awaiting_worker = true;
+		LWLockRelease(beat_shared->lock);
+	}
+}
+
+/*
  * Start the runs that wait for a background worker, oldest due first, as
- * far as workers are free.  A run stopped while it waited never began: it
- * ends at once (recorded skipped).  Returns true while some still wait.
+ * far as workers are free, after letting go the runs whose exclusive group
+ * is free.  A run stopped while it waited never began: it ends at once
+ * (recorded skipped).  Returns true while some still wait for a worker.
  */
 bool
 launcher_start_awaiting(void)
 {
+	launcher_release_group_waits();
 	while (launcher_nawaiting > 0)
 	{
 		int			best = -1;
@@ -1238,9 +1375,10 @@ launcher_adopt_slots(void)
 		 * A run that waited for a worker: its command went with the old
 		 * launcher's memory, and it never began (recorded skipped).
 		 */
-		if (slot->awaiting_worker)
+		if (slot->awaiting_worker || slot->awaiting_group)
 		{
 			slot->awaiting_worker = false;
+			slot->awaiting_group = false;
 			slot->end_time = GetCurrentTimestamp();
 			slot->state = BEAT_SLOT_DONE;
 		}
@@ -1297,9 +1435,11 @@ launcher_slots_end_awaiting(void)
 		BeatRunSlot *slot = &beat_shared->slots[i];
 
 		LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
-		if (launcher_slots[i].in_use && slot->awaiting_worker)
+		if (launcher_slots[i].in_use &&
+			(slot->awaiting_worker || slot->awaiting_group))
 		{
 			slot->awaiting_worker = false;
+			slot->awaiting_group = false;
 			slot->end_time = GetCurrentTimestamp();
 			slot->state = BEAT_SLOT_DONE;
 		}

@@ -26,6 +26,7 @@ typedef struct LauncherNewRun
 	int32		attempt;
 	int			slotno;
 	bool		pooled;			/* the slot's idle session takes the run */
+	bool		await_group;	/* waits for its exclusive group */
 	const char *failed_run;		/* JSON for an on_failure run, else NULL */
 } LauncherNewRun;
 
@@ -42,6 +43,7 @@ extern bool launcher_slot_reserve(int slotno, int64 jobid, int64 runid,
 /* starting runs, and waiting for background workers */
 extern void launcher_start_run(LauncherNewRun *nr);
 extern bool launcher_start_awaiting(void);
+extern bool launcher_slots_group_in_use(const char *group);
 extern bool launcher_runs_await_workers(void);
 extern TimestampTz launcher_worker_shortage_ends(void);
 

@@ -99,8 +99,9 @@ beat_shmem_startup(void)
 }
 
 /*
- * Creating or dropping the extension changes what the launcher must do, but
- * fires no trigger on cron.job: notice it here.
+ * Creating, dropping or updating (ALTER EXTENSION ... UPDATE, which changes
+ * the catalog's columns) the extension changes what the launcher must do,
+ * but fires no trigger on cron.job: notice it here.
  */
 static void
 beat_object_access(ObjectAccessType access, Oid classId, Oid objectId,
@@ -110,7 +111,8 @@ beat_object_access(ObjectAccessType access, Oid classId, Oid objectId,
 		beat_prev_object_access_hook(access, classId, objectId, subId, arg);
 
 	if (classId == ExtensionRelationId &&
-		(access == OAT_POST_CREATE || access == OAT_DROP))
+		(access == OAT_POST_CREATE || access == OAT_DROP ||
+		 access == OAT_POST_ALTER))
 	{
 		/*
 		 * The new extension's row may not be visible to a catalog lookup
