@@ -1,0 +1,188 @@
+# ALTER EXTENSION pg_beat UPDATE from 1.0 to 1.1: an upgraded installation
+# has exactly the catalog of a fresh 1.1 (pg_dump --schema-only, \dx+ and a
+# description of every object of the extension), keeps its jobs, history,
+# options and statistics, and its launcher keeps running across the update
+# and runs the jobs scheduled under 1.0, and the new features, afterwards.
+use strict;
+use warnings;
+
+use FindBin;
+use lib $FindBin::RealBin;
+use PgBeatTest;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $old   = beat_node('upgraded', extension => 0);
+my $fresh = beat_node('fresh');
+
+$old->safe_psql('postgres', q{
+CREATE EXTENSION pg_beat VERSION '1.0';
+CREATE TABLE ticks (job text, t timestamptz DEFAULT clock_timestamp());
+CREATE ROLE app LOGIN;
+GRANT USAGE ON SCHEMA cron TO app;
+GRANT INSERT ON ticks TO app;
+});
+is($old->safe_psql('postgres', "SELECT extversion FROM pg_extension WHERE extname = 'pg_beat'"),
+	'1.0', 'the old installation is 1.0');
+
+my $tick = $old->safe_psql('postgres',
+	q{SELECT cron.schedule('tick', '1 seconds', $$INSERT INTO ticks (job) VALUES ('tick')$$)});
+$old->safe_psql('postgres', q{
+SELECT cron.schedule_in_database('opts', '*/2 * * * * *', 'SELECT 1/0', 'postgres',
+    timezone => 'Europe/Paris', timeout => '5 minutes', max_retries => 2,
+    retry_delay => '1 hour', overlap_policy => 'skip', misfire_policy => 'run_once',
+    on_failure => 'SELECT 1', overdue_after => '1 day')});
+$old->safe_psql('postgres', q{SET ROLE app;
+SELECT cron.schedule('apps', '1 seconds', $$INSERT INTO ticks (job) VALUES ('apps')$$)});
+ok(wait_finished_runs($old, $tick, 3), 'jobs run under 1.0');
+ok( poll_within(
+		$old, 'postgres',
+		"SELECT count(*) >= 2 FROM cron.job_run_details WHERE jobid ="
+		  . " (SELECT jobid FROM cron.job WHERE jobname = 'opts') AND status = 'failed'"),
+	'the failing job failed under 1.0');
+
+my $pid_before = launcher_pid($old);
+my $snapshot   = q{
+SELECT string_agg(format('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s', jobid, schedule,
+       command, database, username, active, jobname, timezone, timeout, max_retries,
+       retry_delay, overlap_policy, misfire_policy, on_failure, overdue_after), E'\n'
+       ORDER BY jobid) FROM cron.job};
+my $jobs_before = $old->safe_psql('postgres', $snapshot);
+my $runs_before = $old->safe_psql('postgres',
+	"SELECT max(runid) FROM cron.job_run_details WHERE status IN ('succeeded', 'failed')");
+my $hist_before = $old->safe_psql('postgres',
+	"SELECT string_agg(runid || status, ',' ORDER BY runid) FROM cron.job_run_details"
+	  . " WHERE runid <= $runs_before AND status IN ('succeeded', 'failed')");
+my $stats_before = $old->safe_psql('postgres',
+	"SELECT string_agg(jobid || ':' || total_runs, ',' ORDER BY jobid) FROM cron.job_stats");
+
+$old->safe_psql('postgres', 'ALTER EXTENSION pg_beat UPDATE');
+is($old->safe_psql('postgres', "SELECT extversion FROM pg_extension WHERE extname = 'pg_beat'"),
+	'1.1', 'ALTER EXTENSION pg_beat UPDATE brings it to 1.1');
+is($old->safe_psql('postgres', $snapshot), $jobs_before, 'every job and option is kept');
+is( $old->safe_psql('postgres',
+		"SELECT string_agg(runid || status, ',' ORDER BY runid) FROM cron.job_run_details"
+		  . " WHERE runid <= $runs_before AND status IN ('succeeded', 'failed')"),
+	$hist_before, 'the history is kept');
+ok( $old->safe_psql('postgres',
+		"SELECT bool_and(s.total_runs >= split_part(b, ':', 2)::bigint)"
+		  . " FROM unnest(string_to_array('$stats_before', ',')) b"
+		  . " JOIN cron.job_stats s ON s.jobid = split_part(b, ':', 1)::bigint") eq 't',
+	'the statistics are kept');
+
+# the launcher keeps running, and runs the old jobs on the new catalog
+ok( poll_within(
+		$old, 'postgres',
+		"SELECT count(*) >= 3 FROM cron.job_run_details WHERE jobid = $tick"
+		  . " AND runid > $runs_before AND status = 'succeeded'"),
+	'the 1.0 job runs after the update');
+ok( poll_within(
+		$old, 'postgres',
+		"SELECT count(*) >= 2 FROM cron.job_run_details d JOIN cron.job j USING (jobid)"
+		  . " WHERE j.jobname = 'apps' AND d.runid > $runs_before AND d.status = 'succeeded'"),
+	'the non-superuser\'s 1.0 job runs after the update');
+is(launcher_pid($old), $pid_before, 'the same launcher ran across the update');
+ok( poll_within(
+		$old, 'postgres',
+		"SELECT slots_done_until IS NOT NULL FROM cron.job_stats WHERE jobid = $tick"),
+	'the launcher writes the 1.1 progress columns after the update');
+
+# the new features work on the upgraded installation
+my $after = $old->safe_psql('postgres',
+	q{SELECT cron.schedule('after-tick', 'after tick', $$INSERT INTO ticks (job) VALUES ('after')$$)});
+ok( poll_within(
+		$old, 'postgres',
+		"SELECT count(*) >= 1 FROM cron.job_run_details WHERE jobid = $after AND status = 'succeeded'"),
+	'a dependent job scheduled after the update runs');
+
+# ---- the upgraded catalog is the fresh one
+my $describe = q{
+SELECT string_agg(d, E'\n' ORDER BY d) FROM (
+  SELECT 'rel ' || c.relname || ' ' || c.relkind || ' rls=' || c.relrowsecurity
+         || ' acl=' || coalesce(c.relacl::text, '') || ' comment=' || coalesce(obj_description(c.oid, 'pg_class'), '') AS d
+    FROM pg_class c WHERE c.relnamespace = 'cron'::regnamespace
+  UNION ALL
+  SELECT 'col ' || c.relname || '.' || a.attname || ' #' || a.attnum || ' ' || format_type(a.atttypid, a.atttypmod)
+         || ' notnull=' || a.attnotnull || ' default=' || coalesce(pg_get_expr(ad.adbin, ad.adrelid), '')
+         || ' comment=' || coalesce(col_description(c.oid, a.attnum), '')
+    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+    LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+   WHERE c.relnamespace = 'cron'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped
+  UNION ALL
+  SELECT 'con ' || conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+    FROM pg_constraint WHERE connamespace = 'cron'::regnamespace
+  UNION ALL
+  SELECT 'idx ' || pg_get_indexdef(indexrelid) FROM pg_index
+   WHERE indrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'cron'::regnamespace)
+  UNION ALL
+  SELECT 'trg ' || pg_get_triggerdef(t.oid) || ' enabled=' || t.tgenabled
+         || ' comment=' || coalesce(obj_description(t.oid, 'pg_trigger'), '')
+    FROM pg_trigger t WHERE NOT t.tgisinternal
+     AND t.tgrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'cron'::regnamespace)
+  UNION ALL
+  SELECT 'pol ' || polrelid::regclass || ' ' || polname || ' ' || pg_get_expr(polqual, polrelid)
+    FROM pg_policy WHERE polrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'cron'::regnamespace)
+  UNION ALL
+  SELECT 'fun ' || pg_get_functiondef(p.oid) || ' acl=' || coalesce(p.proacl::text, '')
+         || ' comment=' || coalesce(obj_description(p.oid, 'pg_proc'), '')
+    FROM pg_proc p WHERE p.pronamespace = 'cron'::regnamespace
+  UNION ALL
+  SELECT 'view ' || c.relname || ' ' || pg_get_viewdef(c.oid)
+    FROM pg_class c WHERE c.relnamespace = 'cron'::regnamespace AND c.relkind = 'v'
+  UNION ALL
+  SELECT 'cfg ' || unnest(extconfig)::regclass || ' ' FROM pg_extension WHERE extname = 'pg_beat'
+  UNION ALL
+  SELECT 'member ' || pg_describe_object(classid, objid, objsubid)
+    FROM pg_depend WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
+     AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'pg_beat')
+) s};
+my $desc_old   = $old->safe_psql('postgres', $describe);
+my $desc_fresh = $fresh->safe_psql('postgres', $describe);
+ok(length($desc_fresh) > 1000, 'the description of the catalog is not empty');
+is($desc_old, $desc_fresh,
+	'an upgraded 1.0 has exactly the catalog of a fresh 1.1 (columns, constraints, indexes, triggers, policies, functions, views, grants, comments, members)');
+
+my $dx = q{\dx+ pg_beat};
+is($old->safe_psql('postgres', $dx), $fresh->safe_psql('postgres', $dx),
+	'\dx+ pg_beat lists the same objects');
+
+sub schema_dump
+{
+	my ($node) = @_;
+	my $out = '';
+	IPC::Run::run([ 'pg_dump', '--schema-only', '--no-owner', '-d', $node->connstr('postgres') ],
+		'>', \$out)
+	  or die "pg_dump failed";
+	# the application's own objects differ on purpose
+	$out =~ s/^.*ticks.*\n//mg;
+	$out =~ s/^--.*\n//mg;
+	return $out;
+}
+my ($dump_old, $dump_fresh) = (schema_dump($old), schema_dump($fresh));
+like($dump_fresh, qr/CREATE EXTENSION IF NOT EXISTS pg_beat/, 'the dump creates the extension');
+is($dump_old =~ s/CREATE TABLE public\.ticks.*?;\n//sr,
+	$dump_fresh, 'pg_dump --schema-only is the same for both');
+
+# a binary-upgrade dump lists every member object one by one
+sub member_dump
+{
+	my ($node) = @_;
+	my $out = '';
+	IPC::Run::run([ 'pg_dump', '--schema-only', '--binary-upgrade', '--no-owner', '-n', 'cron',
+		'-d', $node->connstr('postgres') ], '>', \$out)
+	  or die "pg_dump failed";
+	# OIDs, ownership and ticks differ by nature
+	$out =~ s/^.*binary_upgrade_set_next.*\n//mg;
+	$out =~ s/^--.*\n//mg;
+	return $out;
+}
+my $members_fresh = member_dump($fresh);
+like($members_fresh, qr/ALTER EXTENSION pg_beat ADD TABLE cron\.job;/,
+	'the binary-upgrade dump lists the members');
+is(member_dump($old), $members_fresh,
+	'pg_dump --binary-upgrade of schema cron is the same for both');
+
+$old->stop;
+$fresh->stop;
+done_testing();
