@@ -67,11 +67,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-TREE="$SCRATCH/pg-beat-1.0"
+TREE="$SCRATCH/pg-beat-1.1"
 mkdir "$TREE"
 tar -C "$SRC" --exclude=.git --exclude='*.o' --exclude='*.bc' --exclude='*.so' \
 	--exclude=tmp_check --exclude=tmp_regress --exclude=tmp_isolation \
-	--exclude=pg_beat--1.0.sql --exclude='debian/.debhelper' \
+	--exclude='pg_beat--*.sql' --exclude='debian/.debhelper' \
 	--exclude="debian/$PKG" --exclude='debian/files' \
 	--exclude='debian/*.substvars' --exclude='debian/*debhelper*' \
 	--exclude='build-*' -cf - . | tar -C "$TREE" -xf -
@@ -85,7 +85,7 @@ if ! runuser -u postgres -- env -C "$TREE" PATH="/usr/sbin:/usr/bin:/sbin:/bin" 
 	fail "dpkg-buildpackage failed"
 fi
 grep -E 'pg_beat smoke test passed|dpkg-deb: building' "$SCRATCH/build.log" || true
-DEB="$(ls "$SCRATCH"/${PKG}_1.0-1_*.deb 2>/dev/null | head -n 1)"
+DEB="$(ls "$SCRATCH"/${PKG}_1.1-1_*.deb 2>/dev/null | head -n 1)"
 [ -n "$DEB" ] || fail "no $PKG .deb was built"
 echo "built $(basename "$DEB")"
 
@@ -96,6 +96,8 @@ for f in \
 	./usr/lib/postgresql/$PG_MAJOR/lib/pg_beat.so \
 	./usr/share/postgresql/$PG_MAJOR/extension/pg_beat.control \
 	./usr/share/postgresql/$PG_MAJOR/extension/pg_beat--1.0.sql \
+	./usr/share/postgresql/$PG_MAJOR/extension/pg_beat--1.1.sql \
+	./usr/share/postgresql/$PG_MAJOR/extension/pg_beat--1.0--1.1.sql \
 	./usr/share/doc/$PKG/copyright \
 	./usr/share/doc/$PKG/README.md \
 	./usr/share/doc/$PKG/reference.md \
@@ -114,6 +116,12 @@ dpkg-deb --fsys-tarfile "$DEB" |
 	cmp -s - <(cat "$SRC/sql/pg_beat.sql" "$SRC/sql/import_pg_cron.sql") ||
 	fail "pg_beat--1.0.sql in the package is not sql/pg_beat.sql + sql/import_pg_cron.sql"
 echo "  pg_beat--1.0.sql = sql/pg_beat.sql + sql/import_pg_cron.sql"
+dpkg-deb --fsys-tarfile "$DEB" |
+	tar -xOf - ./usr/share/postgresql/$PG_MAJOR/extension/pg_beat--1.1.sql |
+	cmp -s - <(cat "$SRC/sql/pg_beat.sql" "$SRC/sql/import_pg_cron.sql" "$SRC"/sql/update-1.1.sql \
+		"$SRC"/sql/update-1.1-chains.sql "$SRC"/sql/update-1.1-metrics.sql) ||
+	fail "pg_beat--1.1.sql in the package is not the 1.0 parts + sql/update-1.1*.sql"
+echo "  pg_beat--1.1.sql = the 1.0 parts + sql/update-1.1.sql, -chains, -metrics"
 
 # ---- 4. install -------------------------------------------------------------
 say "installing $(basename "$DEB")"
