@@ -763,7 +763,8 @@ beat_catalog_due_dependents(void)
 					  " GROUP BY m.jobid, m.after_seq"
 					  " HAVING pg_catalog.bool_and(COALESCE(m.seq, 0) > COALESCE(m.after_seq, 0))",
 					  0, NULL);
-	ret = SPI_execute_plan(plan, NULL, NULL, true, 0);
+	/* not read-only: see the outcomes this transaction just wrote */
+	ret = SPI_execute_plan(plan, NULL, NULL, false, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "could not read the due dependent jobs: SPI error %d", ret);
 	for (i = 0; i < SPI_processed; i++)
