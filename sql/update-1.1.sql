@@ -47,6 +47,21 @@ COMMENT ON COLUMN cron.job_stats.after_seq IS 'for a dependent job: the upstream
 SELECT pg_catalog.pg_extension_config_dump('cron.outcome_seq', '');
 GRANT SELECT ON SEQUENCE cron.outcome_seq TO PUBLIC;
 
+-- Where each job's slots count from, written by the launcher when it
+-- schedules a job afresh (a new job, a new schedule, a job resumed): a
+-- restart then finds the slots missed since, even before the job's first
+-- run, and an interval schedule keeps its grid.  The launcher's own state:
+-- no grant, and not part of a dump (a restored job starts afresh, as a new
+-- one; its history and statistics, which are dumped, still say where it
+-- stood).
+CREATE TABLE cron.job_progress (
+    jobid bigint PRIMARY KEY,
+    scheduled_from timestamptz NOT NULL
+);
+COMMENT ON TABLE cron.job_progress IS 'launcher state: the instant each job was last scheduled afresh from';
+COMMENT ON COLUMN cron.job_progress.jobid IS 'the job';
+COMMENT ON COLUMN cron.job_progress.scheduled_from IS 'its slots count from here when neither its history nor cron.job_stats says more';
+
 -- Rows written with session_replication_role = replica (a data-only
 -- restore with --disable-triggers, a logical replication apply worker) must
 -- reach the launcher too: the change triggers fire always.  The validation

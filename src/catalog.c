@@ -174,7 +174,9 @@ beat_catalog_scan_jobs(const int64 *jobids, int njobids, bool with_history,
 		"GREATEST((SELECT pg_catalog.max(r.scheduled_time) FROM cron.job_run_details r"
 		"  WHERE r.jobid OPERATOR(pg_catalog.=) j.jobid),"
 		" (SELECT s.slots_done_until FROM cron.job_stats s"
-		"  WHERE s.jobid OPERATOR(pg_catalog.=) j.jobid))";
+		"  WHERE s.jobid OPERATOR(pg_catalog.=) j.jobid),"
+		" (SELECT p.scheduled_from FROM cron.job_progress p"
+		"  WHERE p.jobid OPERATOR(pg_catalog.=) j.jobid))";
 	char	   *query;
 	Portal		portal;
 	MemoryContext callercxt = CurrentMemoryContext;
@@ -693,8 +695,10 @@ beat_catalog_note_progress(int64 jobid, TimestampTz slot, int64 after_seq)
 }
 
 /*
- * Catalog 1.1: the jobs' slots up to 'at' were dealt with (there are none:
- * the jobs were just scheduled afresh).  One statement for many jobs.
+ * Catalog 1.1: the jobs were scheduled afresh at 'at', so their slots count
+ * from there (cron.job_progress, the launcher's own table: not in cron.job_stats,
+ * which a restore fills, and which must not be written before it).  One
+ * statement for many jobs.
  */
 void
 beat_catalog_note_anchors(const int64 *jobids, int njobids, TimestampTz at)
@@ -708,10 +712,10 @@ beat_catalog_note_anchors(const int64 *jobids, int njobids, TimestampTz at)
 
 	if (!catalog_1_1 || njobids == 0)
 		return;
-	catalog_kept_plan(&plan, "INSERT INTO cron.job_stats AS s (jobid, slots_done_until)"
+	catalog_kept_plan(&plan, "INSERT INTO cron.job_progress AS p (jobid, scheduled_from)"
 					  " SELECT u.jobid, $2 FROM pg_catalog.unnest($1) AS u(jobid)"
 					  " ON CONFLICT (jobid) DO UPDATE SET"
-					  "  slots_done_until = GREATEST(s.slots_done_until, EXCLUDED.slots_done_until)",
+					  "  scheduled_from = EXCLUDED.scheduled_from",
 					  2, argtypes);
 	elems = palloc(njobids * sizeof(Datum));
 	for (i = 0; i < njobids; i++)
@@ -802,6 +806,13 @@ beat_catalog_purge_stats(void)
 					  false, 0);
 	if (ret != SPI_OK_DELETE)
 		elog(ERROR, "could not purge cron.job_stats: SPI error %d", ret);
+	if (!catalog_1_1)
+		return;
+	ret = SPI_execute("DELETE FROM cron.job_progress p WHERE NOT EXISTS"
+					  " (SELECT 1 FROM cron.job j WHERE j.jobid = p.jobid)",
+					  false, 0);
+	if (ret != SPI_OK_DELETE)
+		elog(ERROR, "could not purge cron.job_progress: SPI error %d", ret);
 }
 
 /*
