@@ -50,17 +50,21 @@ GRANT SELECT ON SEQUENCE cron.outcome_seq TO PUBLIC;
 -- Where each job's slots count from, written by the launcher when it
 -- schedules a job afresh (a new job, a new schedule, a job resumed): a
 -- restart then finds the slots missed since, even before the job's first
--- run, and an interval schedule keeps its grid.  The launcher's own state:
+-- run, and an interval schedule keeps its grid.  A dependent job likewise
+-- takes only the upstream outcomes after the moment it was new, changed or
+-- resumed.  The launcher's own state:
 -- no grant, and not part of a dump (a restored job starts afresh, as a new
 -- one; its history and statistics, which are dumped, still say where it
 -- stood).
 CREATE TABLE cron.job_progress (
     jobid bigint PRIMARY KEY,
-    scheduled_from timestamptz NOT NULL
+    scheduled_from timestamptz NOT NULL,
+    outcomes_from bigint
 );
 COMMENT ON TABLE cron.job_progress IS 'launcher state: the instant each job was last scheduled afresh from';
 COMMENT ON COLUMN cron.job_progress.jobid IS 'the job';
 COMMENT ON COLUMN cron.job_progress.scheduled_from IS 'its slots count from here when neither its history nor cron.job_stats says more';
+COMMENT ON COLUMN cron.job_progress.outcomes_from IS 'for a dependent job: it takes only upstream outcomes after this order (cron.outcome_seq) (it was new, changed or resumed then)';
 
 -- Rows written with session_replication_role = replica (a data-only
 -- restore with --disable-triggers, a logical replication apply worker) must

@@ -696,14 +696,17 @@ beat_catalog_note_progress(int64 jobid, TimestampTz slot, int64 after_seq)
 
 /*
  * Catalog 1.1: the jobs were scheduled afresh at 'at', so their slots count
- * from there (cron.job_progress, the launcher's own table: not in cron.job_stats,
- * which a restore fills, and which must not be written before it).  One
- * statement for many jobs.
+ * from there (cron.job_progress, the launcher's own table: not in
+ * cron.job_stats, which a restore fills, and which must not be written
+ * before it).  For dependent jobs, also: they take only the upstream
+ * outcomes after the latest one so far.  keep_existing leaves the jobs that
+ * have a row alone.  One statement for many jobs.
  */
 void
-beat_catalog_note_anchors(const int64 *jobids, int njobids, TimestampTz at)
+beat_catalog_note_anchors(const int64 *jobids, int njobids, TimestampTz at,
+						  bool dependents, bool keep_existing)
 {
-	static SPIPlanPtr plan = NULL;
+	static SPIPlanPtr plans[2][2];
 	Oid			argtypes[2] = {INT8ARRAYOID, TIMESTAMPTZOID};
 	Datum		values[2];
 	Datum	   *elems;
@@ -712,10 +715,18 @@ beat_catalog_note_anchors(const int64 *jobids, int njobids, TimestampTz at)
 
 	if (!catalog_1_1 || njobids == 0)
 		return;
-	catalog_kept_plan(&plan, "INSERT INTO cron.job_progress AS p (jobid, scheduled_from)"
-					  " SELECT u.jobid, $2 FROM pg_catalog.unnest($1) AS u(jobid)"
-					  " ON CONFLICT (jobid) DO UPDATE SET"
-					  "  scheduled_from = EXCLUDED.scheduled_from",
+	catalog_kept_plan(&plans[dependents][keep_existing],
+					  psprintf("INSERT INTO cron.job_progress AS p (jobid, scheduled_from, outcomes_from)"
+							   " SELECT u.jobid, $2, %s FROM pg_catalog.unnest($1) AS u(jobid)"
+							   " ON CONFLICT (jobid) DO %s",
+							   dependents ?
+							   "(SELECT CASE WHEN s.is_called THEN s.last_value ELSE 0 END"
+							   "  FROM cron.outcome_seq s)" : "NULL::pg_catalog.int8",
+							   keep_existing ? "NOTHING" :
+							   dependents ?
+							   "UPDATE SET scheduled_from = EXCLUDED.scheduled_from,"
+							   " outcomes_from = EXCLUDED.outcomes_from" :
+							   "UPDATE SET scheduled_from = EXCLUDED.scheduled_from"),
 					  2, argtypes);
 	elems = palloc(njobids * sizeof(Datum));
 	for (i = 0; i < njobids; i++)
@@ -724,9 +735,10 @@ beat_catalog_note_anchors(const int64 *jobids, int njobids, TimestampTz at)
 												sizeof(int64), FLOAT8PASSBYVAL,
 												TYPALIGN_DOUBLE));
 	values[1] = TimestampTzGetDatum(at);
-	ret = SPI_execute_plan(plan, values, NULL, false, 0);
+	ret = SPI_execute_plan(plans[dependents][keep_existing], values, NULL,
+						   false, 0);
 	if (ret != SPI_OK_INSERT)
-		elog(ERROR, "could not update cron.job_stats: SPI error %d", ret);
+		elog(ERROR, "could not update cron.job_progress: SPI error %d", ret);
 	pfree(elems);
 }
 
@@ -749,7 +761,8 @@ beat_catalog_due_dependents(void)
 		return NIL;
 	catalog_kept_plan(&plan,
 					  "SELECT m.jobid, pg_catalog.max(m.seq), pg_catalog.max(m.slot)"
-					  " FROM (SELECT j.jobid, ds.after_seq,"
+					  " FROM (SELECT j.jobid,"
+					  "   GREATEST(ds.after_seq, p.outcomes_from) AS after_seq,"
 					  "   CASE j.depends_outcome"
 					  "     WHEN 'succeeded' THEN us.succeeded_seq"
 					  "     WHEN 'failed' THEN us.failed_seq"
@@ -763,6 +776,7 @@ beat_catalog_due_dependents(void)
 					  "  CROSS JOIN LATERAL pg_catalog.unnest(j.depends_on) AS u(upstream)"
 					  "  LEFT JOIN cron.job_stats us ON us.jobid OPERATOR(pg_catalog.=) u.upstream"
 					  "  LEFT JOIN cron.job_stats ds ON ds.jobid OPERATOR(pg_catalog.=) j.jobid"
+					  "  LEFT JOIN cron.job_progress p ON p.jobid OPERATOR(pg_catalog.=) j.jobid"
 					  "  WHERE j.depends_outcome IS NOT NULL AND j.active) m"
 					  " GROUP BY m.jobid, m.after_seq"
 					  " HAVING pg_catalog.bool_and(COALESCE(m.seq, 0) > COALESCE(m.after_seq, 0))",

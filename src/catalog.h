@@ -112,7 +112,8 @@ extern void beat_catalog_note_progress(int64 jobid, TimestampTz slot,
 									   int64 after_seq);
 extern List *beat_catalog_due_dependents(void);
 extern void beat_catalog_note_anchors(const int64 *jobids, int njobids,
-									  TimestampTz at);
+									  TimestampTz at, bool dependents,
+									  bool keep_existing);
 extern uint64 beat_catalog_scan_jobs(const int64 *jobids, int njobids,
 									 bool with_history,
 									 BeatJobRowCallback callback, void *arg);

@@ -95,6 +95,14 @@ static const size_t launcher_row_strings[] = {
 #define LAUNCHER_ROW_STRING(row, i) \
 	(*(char **) ((char *) (row) + launcher_row_strings[i]))
 
+/* A growing array of jobids, in launcher_scratch. */
+typedef struct LauncherIds
+{
+	int64	   *ids;
+	int			n;
+	int			size;
+} LauncherIds;
+
 /* What launcher_apply_row needs to know of the load it belongs to. */
 typedef struct LauncherLoad
 {
@@ -104,9 +112,8 @@ typedef struct LauncherLoad
 	int			nrows;			/* rows applied */
 	bool		full;			/* read every job, not only nchanged */
 	int			nchanged;		/* jobids in launcher_changed */
-	int64	   *anchored;		/* jobs scheduled afresh from now, */
-	int			nanchored;		/* ... to note in the catalog */
-	int			anchored_size;
+	LauncherIds anchored;		/* jobs scheduled afresh from now */
+	LauncherIds dep_anchored;	/* dependent jobs new, changed or resumed */
 } LauncherLoad;
 
 static MemoryContext launcher_context = NULL;
@@ -148,7 +155,7 @@ static void launcher_load_all_jobs(LauncherLoad *load);
 static int	launcher_jobid_cmp(const void *a, const void *b);
 static void launcher_load_changed_jobs(LauncherLoad *load, int nchanged);
 static void launcher_load_xact(void *arg);
-static void launcher_note_anchor(LauncherLoad *load, int64 jobid);
+static void launcher_note_anchor(LauncherIds *ids, int64 jobid);
 static void launcher_refuse(List **refusals, LauncherJob *job,
 							TimestampTz slot, const char *status,
 							const char *message);
@@ -605,7 +612,10 @@ launcher_apply_row(const BeatJobRow *row, TimestampTz last_scheduled,
 			job->expr.kind != CRONEXPR_REBOOT)
 			from = last_scheduled;
 		else if (job->schedulable && job->row->active)
-			launcher_note_anchor(load, job->jobid);
+			launcher_note_anchor(&load->anchored, job->jobid);
+		/* a dependent job takes only the upstream outcomes to come */
+		if (job->row->depends_outcome != BEAT_DEPENDS_NONE && job->row->active)
+			launcher_note_anchor(&load->dep_anchored, job->jobid);
 		launcher_timer_set(job, launcher_first_fire(job, from));
 		if (!job->row->active)
 		{
@@ -744,20 +754,21 @@ launcher_load_changed_jobs(LauncherLoad *load, int nchanged)
  * schedule, a resumed job, or one without any progress yet): remember to
  * note that instant as the job's progress (launcher_load_xact), so that a
  * restart finds the slots missed since, even before the job's first run,
- * and an interval schedule keeps its grid.
+ * and an interval schedule keeps its grid.  The same for a dependent job
+ * new, changed or resumed: it takes only the upstream outcomes that come
+ * after, never one from before it existed or while it was paused.
  */
 static void
-launcher_note_anchor(LauncherLoad *load, int64 jobid)
+launcher_note_anchor(LauncherIds *ids, int64 jobid)
 {
-	if (load->nanchored == load->anchored_size)
+	if (ids->n == ids->size)
 	{
-		load->anchored_size = Max(64, load->anchored_size * 2);
-		load->anchored = load->anchored == NULL ?
-			MemoryContextAlloc(launcher_scratch,
-							   load->anchored_size * sizeof(int64)) :
-			repalloc(load->anchored, load->anchored_size * sizeof(int64));
+		ids->size = Max(64, ids->size * 2);
+		ids->ids = ids->ids == NULL ?
+			MemoryContextAlloc(launcher_scratch, ids->size * sizeof(int64)) :
+			repalloc(ids->ids, ids->size * sizeof(int64));
 	}
-	load->anchored[load->nanchored++] = jobid;
+	ids->ids[ids->n++] = jobid;
 }
 
 static void
@@ -770,9 +781,19 @@ launcher_load_xact(void *arg)
 	else
 		launcher_load_changed_jobs(load, load->nchanged);
 
-	/* one statement for all the jobs, after the scan's cursor is closed */
-	if (load->nanchored > 0 && launcher_extension_present)
-		beat_catalog_note_anchors(load->anchored, load->nanchored, load->now);
+	/*
+	 * One statement for all the jobs, after the scan's cursor is closed.  At
+	 * a start, a dependent job keeps what it had (its upstream outcomes of
+	 * the outage are still its to take); only one never noted is.
+	 */
+	if (!launcher_extension_present)
+		return;
+	if (load->anchored.n > 0)
+		beat_catalog_note_anchors(load->anchored.ids, load->anchored.n,
+								  load->now, false, false);
+	if (load->dep_anchored.n > 0)
+		beat_catalog_note_anchors(load->dep_anchored.ids, load->dep_anchored.n,
+								  load->now, true, load->at_startup);
 }
 
 /*
@@ -802,9 +823,8 @@ launcher_load_jobs(bool at_startup, TimestampTz now)
 												  beat_timezone);
 	load.now = now;
 	load.nrows = 0;
-	load.anchored = NULL;
-	load.nanchored = 0;
-	load.anchored_size = 0;
+	memset(&load.anchored, 0, sizeof(LauncherIds));
+	memset(&load.dep_anchored, 0, sizeof(LauncherIds));
 	if (at_startup || load.timezone_changed || launcher_rows.cxt == NULL ||
 		launcher_load_failed)
 		full = true;

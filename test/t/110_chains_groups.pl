@@ -102,6 +102,22 @@ ok(wait_finished_runs($node, $j, 2), 'the join ran again after both did');
 is($node->safe_psql('postgres', "SELECT count(*) FROM steps WHERE job = 'j'"),
 	'2', 'the join ran exactly once per round, not per upstream run');
 
+# ---- a dependent job new after its upstream succeeded waits for the next
+# success: it never runs for an outcome from before it existed
+my $late = schedule('late', 'after a', step_sql('late'));
+ok( poll_within(
+		$node, 'postgres',
+		"SELECT count(*) = 1 FROM cron.job_progress WHERE jobid = $late"),
+	'the launcher loaded the new dependent job');
+$node->safe_psql('postgres', "SELECT cron.run_job($a)");
+ok(wait_finished_runs($node, $late, 1), 'it ran after the next success of a');
+is( $node->safe_psql(
+		'postgres', qq{
+SELECT count(*) || '|' || bool_and(s.t > (SELECT max(end_time) FROM cron.job_run_details
+                                           WHERE jobid = $a AND status = 'succeeded'))
+  FROM steps s WHERE s.job = 'late'}),
+	'1|t', 'once, and not for the successes of a before it existed');
+
 # ---- a failure handler waits for the final attempt
 $node->safe_psql('postgres', q{
 SELECT cron.schedule_in_database('f', '0 0 1 1 *', 'SELECT 1/0', 'postgres',
