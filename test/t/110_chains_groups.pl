@@ -35,7 +35,7 @@ sub step_sql
 {
 	my ($name) = @_;
 	return "INSERT INTO steps (job, slot) VALUES ('$name', "
-	  . "current_setting('cron.scheduled_time', true)::timestamptz)";
+	  . "NULLIF(current_setting('cron.scheduled_time', true), '')::timestamptz)";
 }
 
 # ---- a chain: load every 2 s, then refresh, then vacuum; alert on failure
