@@ -116,7 +116,7 @@ is( $node->safe_psql(
 SELECT count(*) || '|' || bool_and(s.t > (SELECT max(end_time) FROM cron.job_run_details
                                            WHERE jobid = $a AND status = 'succeeded'))
   FROM steps s WHERE s.job = 'late'}),
-	'1|t', 'once, and not for the successes of a before it existed');
+	'1|true', 'once, and not for the successes of a before it existed');
 
 # ---- a failure handler waits for the final attempt
 $node->safe_psql('postgres', q{
