@@ -42,7 +42,19 @@ SELECT jobname, owner, database = current_database() AS this_db, active, running
        last_run, last_success, last_status, last_duration, last_lateness,
        overdue_after
   FROM cron_metrics.jobs() ORDER BY jobid;
--- ... the scheduler's health: the launcher of this cluster is alive
+-- ... the scheduler's health.  The launcher is restarted every second until
+-- the regression database exists: wait for it (with a deadline).
+DO $$
+DECLARE
+    deadline timestamptz := clock_timestamp() + interval '30 seconds';
+BEGIN
+    WHILE NOT (SELECT launcher_up AND last_wakeup IS NOT NULL
+                 FROM cron_metrics.scheduler())
+          AND clock_timestamp() < deadline LOOP
+        PERFORM pg_sleep(0.05);
+    END LOOP;
+END;
+$$;
 SELECT launcher_up,
        launcher_pid = (SELECT pid FROM pg_stat_activity
                         WHERE backend_type = 'pg_beat launcher') AS launcher_pid_matches,
