@@ -157,7 +157,10 @@ metrics_publish_purge_backlog(bool at_least, TimestampTz now)
 /*
  * One batch of the history purge deleted 'deleted' rows; caught_up when
  * that was all there was to delete.  Between two counts of the backlog the
- * figure goes down by what each batch deleted.
+ * figure goes down by what each batch deleted.  A full batch beyond what
+ * was counted (the first one after the purge had caught up, say) means a
+ * backlog of unknown size: the figure published stays as it was until the
+ * launcher counts, which it does at once when the purge falls behind.
  */
 void
 beat_metrics_purged(uint64 deleted, bool caught_up, TimestampTz now)
@@ -167,10 +170,13 @@ beat_metrics_purged(uint64 deleted, bool caught_up, TimestampTz now)
 		metrics_purge_backlog = 0;
 		metrics_purge_counted = true;
 	}
-	else if (!metrics_purge_counted)
-		return;					/* behind by an amount not counted yet */
+	else if (!metrics_purge_counted || deleted >= metrics_purge_backlog)
+	{
+		metrics_purge_counted = false;
+		return;
+	}
 	else
-		metrics_purge_backlog -= Min(deleted, metrics_purge_backlog);
+		metrics_purge_backlog -= deleted;
 	metrics_publish_purge_backlog(false, now);
 }
 

@@ -19,7 +19,9 @@ installed there), prometheus-postgres-exporter and promtool on PATH.
   5. promtool check rules and promtool test rules on monitoring/;
   6. the Grafana dashboard parses, uses a data-source variable, and plots only
      metrics the exporter produced (the alert rules likewise);
-  7. restarts the cluster with a launcher that cannot start: the exporter
+  7. old history and a shorter cron.history_retention: the purge backlog
+     figure follows the purge down to 0;
+  8. restarts the cluster with a launcher that cannot start: the exporter
      says pg_beat_launcher_up 0, not just "nothing ran".
 
 Every wait polls with a deadline.  Exits non-zero on the first failure.
@@ -260,6 +262,8 @@ def main():
         reasons = {l.get("reason"): v for (l, v) in samples["pg_beat_runs_waiting"]}
         check(set(reasons) == {"worker", "slot", "group"} and all(v >= 0 for v in reasons.values()),
               "pg_beat_runs_waiting has one series per reason (worker, slot, group)")
+        check(samples["pg_beat_runs_started_last_minute"][0][1] >= 2,
+              "pg_beat_runs_started_last_minute counts the runs of the last minute")
         check(samples["pg_beat_history_purge_backlog_rows"][0][1] == 0,
               "no history to purge in a new cluster")
 
@@ -368,7 +372,43 @@ def main():
                 if not (d == dsname or (isinstance(d, dict) and d.get("uid") == dsname))]
         check(not hard, "no hard-coded data source (%s)" % hard[:3])
 
-        # ---- 7. no launcher is not "nothing due" --------------------------
+        # ---- 7. the purge backlog -------------------------------------------
+        # 20000 rows older than any retention; a new retention makes the
+        # launcher purge at once, in batches, counting the backlog as it goes.
+        # How fast it drains is the machine's business: the figure must follow
+        # the rows left (within the one batch that may end between reading the
+        # two) and end at 0, measured after the change.
+        say("the history purge backlog")
+        old_rows = 20000
+        cluster.psql("INSERT INTO cron.job_run_details (jobid, status, start_time, end_time, scheduled_time) "
+                     "SELECT j.jobid, 'succeeded', t, t, t FROM cron.job j, "
+                     "generate_series(now() - interval '400 days', now() - interval '300 days', "
+                     "interval '100 days' / %d) t WHERE j.jobname = 'ok-job' LIMIT %d" % (old_rows, old_rows))
+        changed_at = float(cluster.value("SELECT extract(epoch FROM now())"))
+        cluster.psql("ALTER SYSTEM SET cron.history_retention = '200 days'")
+        cluster.psql("SELECT pg_reload_conf()")
+        seen = []
+
+        def purge_done():
+            v = cluster.value(
+                "SELECT s.purge_backlog || ',' || COALESCE(extract(epoch FROM s.purge_backlog_at), 0) || ',' || "
+                "(SELECT count(*) FROM cron.job_run_details WHERE end_time < now() - interval '200 days') "
+                "FROM cron_metrics.scheduler() s", user="postgres")
+            backlog, at, left = v.split(",")
+            if float(at) >= changed_at:
+                seen.append((int(backlog), int(left)))
+            return float(at) >= changed_at and int(backlog) == 0 and int(left) == 0
+        wait_for("the purge to catch up and say so", purge_done)
+        print("(backlog, rows left) measured since the change: %s" % sorted(set(seen), reverse=True)[:10])
+        # one batch (at most 10000 rows) may be deleted between the two reads
+        off = [(b, l) for (b, l) in seen if abs(b - l) > 10000]
+        check(not off, "the backlog figure follows the rows left to purge (%s)" % (off[:3] or "always"))
+        text = scrape(port)
+        check(parse_metrics(text)[0]["pg_beat_history_purge_backlog_rows"][0][1] == 0,
+              "pg_beat_history_purge_backlog_rows is 0 once the purge caught up")
+        cluster.psql("ALTER SYSTEM RESET cron.history_retention")
+
+        # ---- 8. no launcher is not "nothing due" --------------------------
         say("a cluster whose launcher cannot start")
         cluster.pg_ctl("stop", "-m", "fast")
         cluster.configure("beat_nowhere")
