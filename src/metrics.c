@@ -266,7 +266,8 @@ cron_metrics_scheduler(PG_FUNCTION_ARGS)
 	LWLockRelease(beat_shared->lock);
 
 	SpinLockAcquire(&beat_shared->metrics.mutex);
-	memcpy(&copy, &beat_shared->metrics, offsetof(BeatMetricsShared, runs_waiting_for_slot));
+	memcpy(&copy, &beat_shared->metrics,
+		   offsetof(BeatMetricsShared, runs_waiting_for_slot));
 	SpinLockRelease(&beat_shared->metrics.mutex);
 
 	for (i = 0; i < BEAT_METRICS_WINDOW; i++)
@@ -312,9 +313,12 @@ cron_metrics_scheduler(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		values[METRICS_PURGE_BACKLOG] = Int64GetDatum((int64) copy.purge_backlog);
-		values[METRICS_PURGE_BACKLOG_AT_LEAST] = BoolGetDatum(copy.purge_backlog_at_least);
-		values[METRICS_PURGE_BACKLOG_AT] = TimestampTzGetDatum(copy.purge_backlog_at);
+		values[METRICS_PURGE_BACKLOG] =
+			Int64GetDatum((int64) copy.purge_backlog);
+		values[METRICS_PURGE_BACKLOG_AT_LEAST] =
+			BoolGetDatum(copy.purge_backlog_at_least);
+		values[METRICS_PURGE_BACKLOG_AT] =
+			TimestampTzGetDatum(copy.purge_backlog_at);
 	}
 
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
