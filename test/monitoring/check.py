@@ -19,9 +19,12 @@ installed there), prometheus-postgres-exporter and promtool on PATH.
   5. promtool check rules and promtool test rules on monitoring/;
   6. the Grafana dashboard parses, uses a data-source variable, and plots only
      metrics the exporter produced (the alert rules likewise);
-  7. old history and a shorter cron.history_retention: the purge backlog
+  7. cron.launch_active_jobs off: the exporter says paused, launcher up;
+     then, with cron.max_running_jobs = 1 held by a long run, the other
+     jobs' due runs wait for a run slot, and none once it is free;
+  8. old history and a shorter cron.history_retention: the purge backlog
      figure follows the purge down to 0;
-  8. restarts the cluster with a launcher that cannot start: the exporter
+  9. restarts the cluster with a launcher that cannot start: the exporter
      says pg_beat_launcher_up 0, not just "nothing ran".
 
 Every wait polls with a deadline.  Exits non-zero on the first failure.
@@ -82,14 +85,15 @@ class Cluster:
                         "-U", "postgres", "--no-sync"], check=True, stdout=subprocess.DEVNULL)
         self.configure("postgres")
 
-    def configure(self, database):
+    def configure(self, database, run_slots=32):
         with open(os.path.join(self.data, "postgresql.auto.conf"), "w") as f:
             f.write("listen_addresses = ''\n"
                     "unix_socket_directories = '%s'\n"
                     "port = %d\n"
                     "shared_preload_libraries = 'pg_beat'\n"
                     "cron.database_name = '%s'\n"
-                    "fsync = off\n" % (self.sock, self.port, database))
+                    "cron.max_running_jobs = %d\n"
+                    "fsync = off\n" % (self.sock, self.port, database, run_slots))
 
     def pg_ctl(self, *args):
         subprocess.run([os.path.join(PG_BIN, "pg_ctl"), "-D", self.data, "-l", self.log,
@@ -372,7 +376,53 @@ def main():
                 if not (d == dsname or (isinstance(d, dict) and d.get("uid") == dsname))]
         check(not hard, "no hard-coded data source (%s)" % hard[:3])
 
-        # ---- 7. the purge backlog -------------------------------------------
+        # ---- 7. paused, and runs waiting for a run slot ---------------------
+        say("every job paused (cron.launch_active_jobs off)")
+        check(cluster.value("SELECT last_wakeup > launcher_started + interval '1 second' "
+                            "FROM cron_metrics.scheduler()", user="beat_monitor") == "t",
+              "the launcher's last wake-up moves on as it works")
+        cluster.psql("ALTER SYSTEM SET cron.launch_active_jobs = off")
+        cluster.psql("SELECT pg_reload_conf()")
+
+        def metrics_now():
+            try:
+                s, _ = parse_metrics(scrape(port))
+            except OSError:
+                return None, {}
+            if "pg_beat_launcher_up" not in s:
+                return None, {}
+            return s, {l.get("reason"): v for (l, v) in s.get("pg_beat_runs_waiting", [])}
+
+        def paused():
+            s, waiting = metrics_now()
+            return (s is not None and s["pg_beat_launch_active"][0][1] == 0
+                    and s["pg_beat_launcher_up"][0][1] == 1)
+        wait_for("pg_beat_launch_active 0 with the launcher up", paused)
+        print("ok - paused: pg_beat_launch_active 0, pg_beat_launcher_up 1")
+        cluster.psql("ALTER SYSTEM RESET cron.launch_active_jobs")
+
+        say("one run slot, held by a long run")
+        cluster.pg_ctl("stop", "-m", "fast")
+        cluster.configure("postgres", run_slots=1)
+        cluster.pg_ctl("start")
+        cluster.psql("SELECT cron.schedule('sleeper', '1 seconds', 'SELECT pg_sleep(120)')")
+
+        def slot_full():
+            s, waiting = metrics_now()
+            if s is None:
+                return False
+            sleeper = [v for (l, v) in s.get("pg_beat_job_running", []) if l.get("jobname") == "sleeper"]
+            return (s["pg_beat_run_slots"][0][1] == 1 and s["pg_beat_runs_in_flight"][0][1] == 1
+                    and sleeper == [1] and waiting.get("slot", 0) >= 2)
+        wait_for("the other jobs' runs to wait for the one run slot", slot_full)
+        print("ok - pg_beat_runs_waiting{reason=\"slot\"} counts the runs due behind a full cron.max_running_jobs")
+        cluster.psql("SELECT cron.unschedule('sleeper')")
+        wait_for("no run to wait once the slot is free", lambda: cluster.value(
+            "SELECT runs_waiting_for_slot = 0 AND runs_started_last_minute > 0 "
+            "FROM cron_metrics.scheduler()", user="beat_monitor") == "t")
+        print("ok - the slot freed, no run waits")
+
+        # ---- 8. the purge backlog -------------------------------------------
         # 20000 rows older than any retention; a new retention makes the
         # launcher purge at once, in batches, counting the backlog as it goes.
         # How fast it drains is the machine's business: the figure must follow
@@ -408,7 +458,7 @@ def main():
               "pg_beat_history_purge_backlog_rows is 0 once the purge caught up")
         cluster.psql("ALTER SYSTEM RESET cron.history_retention")
 
-        # ---- 8. no launcher is not "nothing due" --------------------------
+        # ---- 9. no launcher is not "nothing due" --------------------------
         say("a cluster whose launcher cannot start")
         cluster.pg_ctl("stop", "-m", "fast")
         cluster.configure("beat_nowhere")
