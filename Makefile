@@ -30,6 +30,7 @@ OBJS = \
 	src/launcher_runs.o \
 	src/launcher_slots.o \
 	src/launcher_xact.o \
+	src/metrics.o \
 	src/pg_beat.o \
 	src/pool.o \
 	src/remote.o \
@@ -42,7 +43,7 @@ PG_CFLAGS = -Wall -Wmissing-prototypes $(BEAT_EXTRA_CFLAGS)
 
 # pg_regress: deterministic SQL behaviour, on a temporary instance that
 # preloads pg_beat and points cron.database_name at the regression database.
-REGRESS = setup settings api security hostile schedule_grammar next_runs dst describe
+REGRESS = setup settings api security hostile schedule_grammar next_runs dst describe metrics
 REGRESS_OPTS = --inputdir=test --outputdir=test/output_regress \
 	--temp-instance=tmp_regress --temp-config=test/regress.conf
 

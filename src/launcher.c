@@ -92,6 +92,7 @@
 #include "launcher_runs.h"
 #include "launcher_slots.h"
 #include "launcher_xact.h"
+#include "metrics.h"
 #include "shmem.h"
 
 /*
@@ -187,6 +188,8 @@ beat_launcher_main(Datum main_arg)
 
 		MemoryContextSwitchTo(launcher_scratch);
 		it.now = GetCurrentTimestamp();
+		/* monitoring: a launcher that stops waking up is stuck */
+		beat_metrics_wakeup(it.now);
 
 		/* 2. due slots; a requested run of a job whose load waits, waits */
 		if (it.reload_at == DT_NOEND)
@@ -233,6 +236,7 @@ launcher_init(void)
 	launcher_slots_init(launcher_context);
 	launcher_runs_init(launcher_context);
 	launcher_lifecycle_init(launcher_scratch);
+	beat_metrics_launcher_started(GetCurrentTimestamp());
 
 	ereport(LOG, (errmsg("pg_beat launcher started")));
 }
@@ -378,6 +382,8 @@ launcher_start_new_runs(LauncherIteration *it)
 	(void) launcher_start_awaiting();
 	foreach(lc, it->newruns)
 		launcher_start_run((LauncherNewRun *) lfirst(lc));
+	/* monitoring: runs started (recorded, handed to a worker or session) */
+	beat_metrics_runs_started(list_length(it->newruns), it->now);
 
 	/* a freed slot may let a waiting run go at once */
 	if ((it->done != NIL || it->newruns != NIL) &&

@@ -26,6 +26,7 @@
 #include "launcher_housekeeping.h"
 #include "launcher_jobs.h"
 #include "launcher_xact.h"
+#include "metrics.h"
 
 /*
  * How often the launcher purges old history once it has caught up, and its
@@ -129,6 +130,9 @@ launcher_purge_history(TimestampTz now)
 		return;
 	}
 
+	/* monitoring: the backlog goes down by what the batch deleted */
+	beat_metrics_purged(p.deleted, p.deleted < (uint64) p.batch, now);
+
 	if (p.deleted < (uint64) p.batch)
 	{
 		if (launcher_purge_behind)
@@ -150,6 +154,8 @@ launcher_purge_history(TimestampTz now)
 		if (launcher_guarded_xact(launcher_count_backlog_xact, &p,
 								  "count the run history to purge"))
 		{
+			beat_metrics_purge_counted(p.backlog,
+									   p.backlog >= BEAT_PURGE_COUNT_MAX, now);
 			launcher_purge_batch = (int) Min(Max(p.backlog / BEAT_PURGE_SPREAD,
 												 BEAT_PURGE_BATCH),
 											 BEAT_PURGE_BATCH_MAX);

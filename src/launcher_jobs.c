@@ -45,6 +45,7 @@
 #include "launcher_runs.h"
 #include "launcher_slots.h"
 #include "launcher_xact.h"
+#include "metrics.h"
 #include "schedule.h"
 #include "shmem.h"
 
@@ -252,6 +253,7 @@ launcher_ready_remove(LauncherJob *job)
 		pairingheap_remove(launcher_ready, &job->ready_node);
 		job->in_ready = false;
 		launcher_nready--;
+		beat_metrics_set_waiting_for_slot(launcher_nready); /* metrics.c */
 	}
 }
 
@@ -273,6 +275,7 @@ launcher_ready_add(LauncherJob *job, TimestampTz due, TimestampTz slot)
 	pairingheap_add(launcher_ready, &job->ready_node);
 	job->in_ready = true;
 	launcher_nready++;
+	beat_metrics_set_waiting_for_slot(launcher_nready); /* metrics.c */
 }
 
 /* The run that has waited longest for a run slot, or NULL. */

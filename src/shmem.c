@@ -93,6 +93,9 @@ beat_shmem_startup(void)
 		pg_atomic_init_u64(&beat_shared->catalog_generation, 1);
 		pg_atomic_init_u64(&beat_shared->pool_generation, 0);
 		pg_atomic_init_u32(&beat_shared->wake_pending, 0);
+		/* monitoring figures (metrics.c); zero means "not yet" */
+		SpinLockInit(&beat_shared->metrics.mutex);
+		pg_atomic_init_u32(&beat_shared->metrics.runs_waiting_for_slot, 0);
 		beat_shared->nslots = beat_max_running_jobs;
 	}
 	LWLockRelease(AddinShmemInitLock);

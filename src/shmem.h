@@ -13,6 +13,7 @@
 #include "storage/dsm.h"
 #include "storage/latch.h"
 #include "storage/lwlock.h"
+#include "storage/spin.h"
 
 /* Longest return_message kept; longer messages are cut with "...". */
 #define BEAT_MESSAGE_SIZE 4096
@@ -107,6 +108,32 @@ typedef struct BeatRunRequest
  */
 #define BEAT_MAX_CHANGED_JOBS 1024
 
+/* Runs started are counted per second over this many seconds. */
+#define BEAT_METRICS_WINDOW 60
+
+/*
+ * What the launcher tells monitoring, beyond the run slots.  Only the
+ * launcher writes these fields, each under mutex (a spinlock held for a few
+ * stores or loads, never while doing anything else), so that a scrape never
+ * waits for the launcher's LWLock nor holds it up; runs_waiting_for_slot is
+ * an atomic, stored each time the ready heap changes size.
+ */
+typedef struct BeatMetricsShared
+{
+	slock_t		mutex;
+	TimestampTz launcher_started;	/* when the current launcher began */
+	TimestampTz last_wakeup;	/* its latest loop iteration */
+	uint64		runs_started;	/* since the server started */
+	/* runs started in each second of the window, by second % window */
+	int64		started_second[BEAT_METRICS_WINDOW];
+	uint32		started_count[BEAT_METRICS_WINDOW];
+	/* history older than cron.history_retention still to delete */
+	uint64		purge_backlog;
+	bool		purge_backlog_at_least; /* the count stopped at its bound */
+	TimestampTz purge_backlog_at;	/* when measured; 0 for not yet */
+	pg_atomic_uint32 runs_waiting_for_slot; /* the ready heap's size */
+} BeatMetricsShared;
+
 typedef struct BeatShared
 {
 	LWLock	   *lock;
@@ -137,6 +164,13 @@ typedef struct BeatShared
 	int			nchanged;		/* used entries of changed_jobs */
 	int64		changed_jobs[BEAT_MAX_CHANGED_JOBS];
 
+	/*
+	 * Figures for monitoring (metrics.c): the launcher writes them, any
+	 * backend reads them for cron_metrics.scheduler().
+	 */
+	BeatMetricsShared metrics;
+
+	/* must stay last: sized by cron.max_running_jobs */
 	int			nslots;
 	BeatRunSlot slots[FLEXIBLE_ARRAY_MEMBER];
 } BeatShared;
