@@ -19,6 +19,7 @@ OBJS = \
 	src/api.o \
 	src/catalog.o \
 	src/cronexpr.o \
+	src/dependency.o \
 	src/exec_command.o \
 	src/executor.o \
 	src/guc.o \
