@@ -36,6 +36,7 @@
 
 PG_FUNCTION_INFO_V1(cron_next_runs);
 PG_FUNCTION_INFO_V1(cron_describe_schedule);
+PG_FUNCTION_INFO_V1(cron_quote_job_name);
 
 /* Seconds between the Unix epoch and PostgreSQL's (2000-01-01). */
 #define BEAT_EPOCH_SHIFT \
@@ -558,5 +559,23 @@ cron_describe_schedule(PG_FUNCTION_ARGS)
 	if (expr.kind == CRONEXPR_FIELDS)
 		PG_RETURN_TEXT_P(cstring_to_text(psprintf("%s, %s", buf,
 												  beat_effective_timezone_name(zone_name))));
+	PG_RETURN_TEXT_P(cstring_to_text(buf));
+}
+
+/*
+ * cron.quote_job_name(name text) returns text
+ *
+ * A job name as an after schedule writes it: as is when it is a plain word,
+ * else in double quotes with quotes doubled.  Renames rewrite schedules with
+ * it; views show upstream jobs with it.
+ */
+Datum
+cron_quote_job_name(PG_FUNCTION_ARGS)
+{
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	size_t		len = dependency_quote_name(name, NULL, 0);
+	char	   *buf = palloc(len + 1);
+
+	dependency_quote_name(name, buf, len + 1);
 	PG_RETURN_TEXT_P(cstring_to_text(buf));
 }
