@@ -43,7 +43,7 @@ PG_CFLAGS = -Wall -Wmissing-prototypes $(BEAT_EXTRA_CFLAGS)
 
 # pg_regress: deterministic SQL behaviour, on a temporary instance that
 # preloads pg_beat and points cron.database_name at the regression database.
-REGRESS = setup settings api security hostile schedule_grammar next_runs dst describe
+REGRESS = setup settings api security hostile schedule_grammar next_runs dst describe chains
 REGRESS_OPTS = --inputdir=test --outputdir=test/output_regress \
 	--temp-instance=tmp_regress --temp-config=test/regress.conf
 

@@ -375,7 +375,16 @@ per_step AS (
                                WHEN 'succeeded' THEN ARRAY['succeeded']
                                WHEN 'failed' THEN ARRAY['failed']
                                ELSE ARRAY['succeeded', 'failed']
-                           END), false))) AS due
+                           END), false))) AS due,
+           -- never in this slot: an upstream's run of the slot ended otherwise
+           (r.jobid IS NULL AND EXISTS (
+                SELECT 1
+                  FROM pg_catalog.unnest(j.depends_on) AS u(id)
+                  JOIN runs ur ON ur.jobid OPERATOR(pg_catalog.=) u.id
+                              AND ur.slot OPERATOR(pg_catalog.=) sl.slot
+                 WHERE ur.status OPERATOR(pg_catalog.=) ANY (ARRAY['succeeded', 'failed'])
+                   AND ur.status OPERATOR(pg_catalog.<>) j.depends_outcome
+                   AND j.depends_outcome OPERATOR(pg_catalog.<>) 'finished')) AS excluded
       FROM slots sl
       JOIN chain c ON c.root OPERATOR(pg_catalog.=) sl.root
       JOIN cron.job j ON j.jobid OPERATOR(pg_catalog.=) c.jobid
@@ -404,6 +413,7 @@ SELECT p.root AS root_jobid, rj.jobname AS root_jobname,
        COALESCE(p.status,
                 CASE
                     WHEN p.due THEN 'waiting'
+                    WHEN p.excluded THEN 'not run'
                     WHEN st.running OR st.waiting THEN 'pending'
                     ELSE 'not run'
                 END) AS status,
@@ -418,6 +428,6 @@ COMMENT ON COLUMN cron.chain_runs.root_jobid IS 'the clock-driven job that start
 COMMENT ON COLUMN cron.chain_runs.scheduled_time IS 'the slot: a run of the root, which every dependent run of the chain carries';
 COMMENT ON COLUMN cron.chain_runs.chain_status IS 'running, waiting (a step is due and has not started), failed at <job> (the first step that failed), or finished';
 COMMENT ON COLUMN cron.chain_runs.step IS '0 for the root, else the longest path from it';
-COMMENT ON COLUMN cron.chain_runs.status IS 'the final attempt''s status in this slot; waiting (due, not started), pending (not run while the chain goes on) or not run';
+COMMENT ON COLUMN cron.chain_runs.status IS 'the final attempt''s status in this slot; else waiting (due, not started), pending (may still run: the chain goes on) or not run';
 COMMENT ON COLUMN cron.chain_runs.attempts IS 'attempts in this slot';
 GRANT SELECT ON cron.chain_runs TO PUBLIC;
