@@ -48,7 +48,7 @@ REGRESS_OPTS = --inputdir=test --outputdir=test/output_regress \
 	--temp-instance=tmp_regress --temp-config=test/regress.conf
 
 # Isolation tests: races between sessions.
-ISOLATION = schedule_same_name unschedule_running
+ISOLATION = schedule_same_name unschedule_running chain_cycle
 ISOLATION_OPTS = --inputdir=test --outputdir=test/output_isolation \
 	--temp-instance=tmp_isolation --temp-config=test/isolation.conf
 

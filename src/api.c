@@ -199,12 +199,13 @@ api_check_owner(const char *username, const char *database, bool caller_super,
 
 /*
  * Run a query on cron.job that must see what other transactions committed
- * since ours took its snapshot.  In READ COMMITTED each SPI query takes a
- * fresh snapshot anyway.  In REPEATABLE READ and SERIALIZABLE the query
- * runs on the latest snapshot, with the transaction snapshot as crosscheck:
- * locking or changing a row that changed after our snapshot raises a
- * serialization failure instead of silently using the newer row.  Returns
- * the SPI result code.  The caller is connected to SPI.
+ * since ours took its snapshot, as ri_triggers.c does for foreign keys.  In
+ * READ COMMITTED each SPI query takes a fresh snapshot anyway.  In
+ * REPEATABLE READ and SERIALIZABLE the query runs on the latest snapshot,
+ * with the transaction snapshot as crosscheck: an UPDATE of a row that
+ * changed after our snapshot raises a serialization failure rather than
+ * overwrite what we never saw.  Returns the SPI result code.  The caller is
+ * connected to SPI.
  */
 static int
 api_execute_latest(const char *query, int nargs, Oid *argtypes, Datum *values,
