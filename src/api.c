@@ -292,7 +292,10 @@ api_dependents(int64 jobid, char **list)
 
 		if (i > 0)
 			appendStringInfoString(&buf, ", ");
-		appendStringInfo(&buf, name ? "\"%s\"" : "%s", api_job_label(name, id));
+		if (name != NULL)
+			appendStringInfo(&buf, "\"%s\"", name);
+		else
+			appendStringInfo(&buf, "job " INT64_FORMAT, id);
 	}
 	*list = MemoryContextStrdup(cxt, buf.data);
 	SPI_finish();

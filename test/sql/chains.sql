@@ -174,8 +174,8 @@ SELECT cron.unschedule('load');
 SELECT cron.unschedule(100);
 DELETE FROM cron.job WHERE jobname = 'refresh';
 -- ... unless the dependents go first, or in the same statement
-SELECT cron.unschedule('odd follower');
 SELECT cron.unschedule('my "odd", job');
+SELECT cron.unschedule('odd follower');
 SELECT cron.unschedule('direct');
 SELECT cron.unschedule('my "odd", job');
 DELETE FROM cron.job WHERE jobname IN ('extract-a', 'merge', 'extract-b');
