@@ -225,6 +225,21 @@ SELECT cron.schedule_in_database('a-load', 'after a-load', 'SELECT 3', 'contrib_
 SELECT jobname, username, schedule, depends_on IS NOT NULL AS resolved
   FROM cron.job ORDER BY jobid;
 
+-- a superuser's restore (check_function_bodies off, as pg_dump's scripts
+-- set it) keeps the ids it brings: the jobs named may come later in the dump
+DELETE FROM cron.job;
+SET check_function_bodies = false;
+INSERT INTO cron.job (jobid, schedule, command, jobname, depends_on)
+VALUES (900, 'after later', 'SELECT 1', 'restored', '{901}');
+INSERT INTO cron.job (jobid, schedule, command, jobname)
+VALUES (901, '0 0 29 2 *', 'SELECT 1', 'later');
+RESET check_function_bodies;
+SELECT jobid, jobname, schedule, depends_on, depends_outcome FROM cron.job ORDER BY jobid;
+-- outside a restore the same row is resolved by name
+INSERT INTO cron.job (jobid, schedule, command, jobname, depends_on)
+VALUES (902, 'after later', 'SELECT 1', 'written', '{900}')
+RETURNING jobid, depends_on;
+
 DELETE FROM cron.job;
 REVOKE USAGE ON SCHEMA cron FROM beat_alice, beat_bob;
 DROP ROLE beat_alice;
