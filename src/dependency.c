@@ -128,6 +128,13 @@ dependency_parse(const char *text, DependencySpec *spec, DependencyError *err)
 		return dep_fail(err, pos, "An after schedule starts with the word \"after\".");
 	pos += 5;
 
+	/*
+	 * "after"a"" would read back as "aftera" once a rename writes the name
+	 * without quotes: the keyword stands apart.
+	 */
+	if (text[pos] == '"')
+		return dep_fail(err, pos, "A space must follow \"after\".");
+
 	for (;;)
 	{
 		int			start;

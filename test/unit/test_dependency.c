@@ -153,6 +153,7 @@ test_invalid(void)
 		{"after a failed, b", 14, "The outcome (succeeded, failed or finished) comes last"},
 		{"after a failed succeeded", 15, "The outcome (succeeded, failed or finished) comes last"},
 		{"afterwards", 0, "An after schedule starts with the word \"after\"."},
+		{"after\"a\"", 5, "A space must follow \"after\"."},
 	};
 	size_t		i;
 
