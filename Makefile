@@ -19,6 +19,7 @@ OBJS = \
 	src/api.o \
 	src/catalog.o \
 	src/cronexpr.o \
+	src/dependency.o \
 	src/exec_command.o \
 	src/executor.o \
 	src/guc.o \
@@ -43,12 +44,12 @@ PG_CFLAGS = -Wall -Wmissing-prototypes $(BEAT_EXTRA_CFLAGS)
 
 # pg_regress: deterministic SQL behaviour, on a temporary instance that
 # preloads pg_beat and points cron.database_name at the regression database.
-REGRESS = setup settings api security hostile schedule_grammar next_runs dst describe metrics
+REGRESS = setup settings api security hostile schedule_grammar next_runs dst describe chains metrics
 REGRESS_OPTS = --inputdir=test --outputdir=test/output_regress \
 	--temp-instance=tmp_regress --temp-config=test/regress.conf
 
 # Isolation tests: races between sessions.
-ISOLATION = schedule_same_name unschedule_running
+ISOLATION = schedule_same_name unschedule_running chain_cycle
 ISOLATION_OPTS = --inputdir=test --outputdir=test/output_isolation \
 	--temp-instance=tmp_isolation --temp-config=test/isolation.conf
 

@@ -12,9 +12,19 @@
 #include "pgtime.h"
 
 #include "cronexpr.h"
+#include "dependency.h"
 
 /* Parse a schedule or raise an error that says what is wrong with it. */
 extern void beat_parse_schedule(const char *text, CronExpr *expr);
+
+/*
+ * Is the schedule an "after" schedule (a dependent job)?  Such a text is
+ * never a cron expression: parse it with beat_parse_after.
+ */
+extern bool beat_schedule_is_after(const char *text);
+
+/* Parse an after schedule or raise an error that says what is wrong. */
+extern void beat_parse_after(const char *text, DependencySpec *spec);
 
 /* The zone named name (NULL or "" = cron.timezone), or an error. */
 extern pg_tz *beat_lookup_timezone(const char *name);

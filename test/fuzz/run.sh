@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 #
-# Build the libFuzzer target for src/cronexpr.c and run it for a bounded
-# time (FUZZ_SECONDS, default 60) on a scratch copy of the seed corpus, so
-# that the committed corpus never grows.  Exits non-zero on a crash, a
-# leak, a timeout or a violated invariant, keeping the reproducer.
+# Build the libFuzzer targets for src/cronexpr.c and src/dependency.c (the
+# "after" grammar) and run each for a bounded time (FUZZ_SECONDS, default
+# 60, for cronexpr; FUZZ_DEPENDENCY_SECONDS, default a quarter of that but
+# at least 10, for the smaller after grammar) on a scratch copy of its seed
+# corpus, so that the committed corpora never grow.  Exits non-zero on a
+# crash, a leak, a timeout or a violated invariant, keeping the reproducer.
 #
 # Needs clang with libFuzzer (on Debian: apt-get install -y clang).
 set -euo pipefail
@@ -27,34 +29,45 @@ cleanup() {
 }
 trap cleanup EXIT
 
-clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-Wall -Wextra -Werror \
-	fuzz_cronexpr.c ../../src/cronexpr.c ../common/synthzone.c \
-	-o "$work/fuzz_cronexpr"
+# fuzz_one NAME SOURCES CORPUS SECONDS MAX_LEN
+fuzz_one() {
+	local name="$1" sources="$2" corpus="$3" seconds="$4" max_len="$5" status
+	# shellcheck disable=SC2086
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-Wall -Wextra -Werror \
+		$sources -o "$work/fuzz_$name"
 
-mkdir "$work/corpus" "$work/artifacts"
-cp corpus/* "$work/corpus/"
+	mkdir "$work/corpus-$name" "$work/artifacts-$name"
+	cp "$corpus"/* "$work/corpus-$name/"
 
-echo "fuzzing cronexpr for ${FUZZ_SECONDS}s in $work"
-set +e
-"$work/fuzz_cronexpr" \
-	-max_total_time="$FUZZ_SECONDS" \
-	-max_len=300 \
-	-timeout=5 \
-	-print_final_stats=1 \
-	-artifact_prefix="$work/artifacts/" \
-	"$work/corpus" 2>"$work/fuzz.log"
-status=$?
-set -e
+	echo "fuzzing $name for ${seconds}s in $work"
+	set +e
+	"$work/fuzz_$name" \
+		-max_total_time="$seconds" \
+		-max_len="$max_len" \
+		-timeout=5 \
+		-print_final_stats=1 \
+		-artifact_prefix="$work/artifacts-$name/" \
+		"$work/corpus-$name" 2>"$work/fuzz-$name.log"
+	status=$?
+	set -e
 
-# libFuzzer's own summary lines, without the per-input chatter
-grep -E '^(stat::|Done|INFO: Seed|==[0-9]+== ?ERROR|SUMMARY)' "$work/fuzz.log" || true
+	# libFuzzer's own summary lines, without the per-input chatter
+	grep -E '^(stat::|Done|INFO: Seed|==[0-9]+== ?ERROR|SUMMARY)' "$work/fuzz-$name.log" || true
 
-if [ "$status" -ne 0 ]; then
-	keep=1
-	echo "test/fuzz/run.sh: the fuzzer failed (exit $status); log and reproducer kept in $work" >&2
-	tail -n 40 "$work/fuzz.log" >&2
-	ls -l "$work/artifacts" >&2
-	exit "$status"
-fi
-echo "test/fuzz/run.sh: no crash, leak, timeout or invariant violation in ${FUZZ_SECONDS}s"
+	if [ "$status" -ne 0 ]; then
+		keep=1
+		echo "test/fuzz/run.sh: the $name fuzzer failed (exit $status); log and reproducer kept in $work" >&2
+		tail -n 40 "$work/fuzz-$name.log" >&2
+		ls -l "$work/artifacts-$name" >&2
+		exit "$status"
+	fi
+	echo "test/fuzz/run.sh: $name: no crash, leak, timeout or invariant violation in ${seconds}s"
+}
+
+FUZZ_DEPENDENCY_SECONDS="${FUZZ_DEPENDENCY_SECONDS:-$(( FUZZ_SECONDS / 4 > 10 ? FUZZ_SECONDS / 4 : 10 ))}"
+
+fuzz_one cronexpr "fuzz_cronexpr.c ../../src/cronexpr.c ../common/synthzone.c" \
+	corpus "$FUZZ_SECONDS" 300
+fuzz_one dependency "fuzz_dependency.c ../../src/dependency.c" \
+	corpus-dependency "$FUZZ_DEPENDENCY_SECONDS" 2100
