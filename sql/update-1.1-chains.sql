@@ -267,12 +267,14 @@ SELECT j.jobid, j.jobname, j.username, j.database, j.schedule, j.timezone,
        COALESCE(s.total_runs, 0) AS total_runs,
        COALESCE(s.total_failures, 0) AS total_failures,
        s.last_lateness,
+       -- the age is compared with the threshold: a threshold as large as a
+       -- user may write ('100000 years') never overflows a timestamp
        COALESCE(j.active
-                AND COALESCE(s.last_success, s.first_run) OPERATOR(pg_catalog.<)
-                    (pg_catalog.now() OPERATOR(pg_catalog.-)
-                     COALESCE(j.overdue_after,
-                              NULLIF(pg_catalog.current_setting('cron.overdue_after')::pg_catalog.interval,
-                                     '0'::pg_catalog.interval))),
+                AND (pg_catalog.now() OPERATOR(pg_catalog.-) COALESCE(s.last_success, s.first_run))
+                    OPERATOR(pg_catalog.>)
+                    COALESCE(j.overdue_after,
+                             NULLIF(pg_catalog.current_setting('cron.overdue_after')::pg_catalog.interval,
+                                    '0'::pg_catalog.interval)),
                 false) AS overdue,
        j.exclusive_group,
        CASE
@@ -292,11 +294,13 @@ SELECT j.jobid, j.jobname, j.username, j.database, j.schedule, j.timezone,
                                     WHEN 'failed' THEN us.failed_seq
                                     ELSE GREATEST(us.succeeded_seq, us.failed_seq)
                                 END, 0)
-                       OPERATOR(pg_catalog.<=) COALESCE(s.after_seq, 0)
+                       OPERATOR(pg_catalog.<=) GREATEST(COALESCE(s.after_seq, 0),
+                                                        COALESCE(p.outcomes_from, 0))
                 HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 0)
        END AS waiting_for
   FROM cron.job j
   LEFT JOIN cron.job_stats s ON s.jobid OPERATOR(pg_catalog.=) j.jobid
+  LEFT JOIN cron.job_progress p ON p.jobid OPERATOR(pg_catalog.=) j.jobid
   LEFT JOIN (SELECT rr.jobid,
                     pg_catalog.bool_or(rr.wait_event_type OPERATOR(pg_catalog.=) 'pg_beat'
                                        AND rr.wait_event OPERATOR(pg_catalog.=) 'WaitingForExclusiveGroup') AS group_wait,

@@ -52,10 +52,9 @@ GRANT SELECT ON SEQUENCE cron.outcome_seq TO PUBLIC;
 -- restart then finds the slots missed since, even before the job's first
 -- run, and an interval schedule keeps its grid.  A dependent job likewise
 -- takes only the upstream outcomes after the moment it was new, changed or
--- resumed.  The launcher's own state:
--- no grant, and not part of a dump (a restored job starts afresh, as a new
--- one; its history and statistics, which are dumped, still say where it
--- stood).
+-- resumed.  The launcher's own state, read-only for users, and not part
+-- of a dump (a restored job starts afresh, as a new one; its history and
+-- statistics, which are dumped, still say where it stood).
 CREATE TABLE cron.job_progress (
     jobid bigint PRIMARY KEY,
     scheduled_from timestamptz NOT NULL,
@@ -65,6 +64,12 @@ COMMENT ON TABLE cron.job_progress IS 'launcher state: the instant each job was 
 COMMENT ON COLUMN cron.job_progress.jobid IS 'the job';
 COMMENT ON COLUMN cron.job_progress.scheduled_from IS 'its slots count from here when neither its history nor cron.job_stats says more';
 COMMENT ON COLUMN cron.job_progress.outcomes_from IS 'for a dependent job: it takes only upstream outcomes after this order (cron.outcome_seq) (it was new, changed or resumed then)';
+-- Readable like cron.job_stats: each role sees the rows of its own jobs.
+ALTER TABLE cron.job_progress ENABLE ROW LEVEL SECURITY;
+CREATE POLICY cron_job_progress_policy ON cron.job_progress
+    USING (EXISTS (SELECT 1 FROM cron.job j
+                    WHERE j.jobid OPERATOR(pg_catalog.=) job_progress.jobid));
+GRANT SELECT ON cron.job_progress TO PUBLIC;
 
 -- Rows written with session_replication_role = replica (a data-only
 -- restore with --disable-triggers, a logical replication apply worker) must
