@@ -267,6 +267,22 @@ is( q1(
 	'... and pg_stat_activity says so');
 launcher_carries_on('DROP and CREATE EXTENSION');
 
+# ===== 2b. rows written with session_replication_role = replica ===========
+# A data-only restore with --disable-triggers or a logical replication apply
+# worker writes cron.job without the validation trigger: the change trigger
+# fires always (1.1), so the launcher sees the job at once, not at the next
+# full load.
+q1(q{CREATE TABLE replica_log (t timestamptz DEFAULT clock_timestamp())});
+q1(q{
+SET session_replication_role = replica;
+INSERT INTO cron.job (schedule, command, database, username, jobname, userid)
+VALUES ('1 seconds', 'INSERT INTO replica_log DEFAULT VALUES', 'postgres',
+        current_user, 'replicated', (SELECT oid FROM pg_roles WHERE rolname = current_user));
+});
+ok(poll_within($node, 'postgres', 'SELECT count(*) >= 2 FROM replica_log', 't', 30),
+	'a job written with session_replication_role = replica runs without a full reload');
+q1(q{SELECT cron.unschedule('replicated')});
+
 # ===== 3. session defaults of the database and the role ===================
 # Everything the test itself writes from now on overrides them.
 $ENV{PGOPTIONS} =
