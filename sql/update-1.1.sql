@@ -58,12 +58,16 @@ GRANT SELECT ON SEQUENCE cron.outcome_seq TO PUBLIC;
 CREATE TABLE cron.job_progress (
     jobid bigint PRIMARY KEY,
     scheduled_from timestamptz NOT NULL,
-    outcomes_from bigint
+    outcomes_from bigint,
+    retry_of bigint,
+    retry_attempt integer
 );
 COMMENT ON TABLE cron.job_progress IS 'launcher state: the instant each job was last scheduled afresh from';
 COMMENT ON COLUMN cron.job_progress.jobid IS 'the job';
 COMMENT ON COLUMN cron.job_progress.scheduled_from IS 'its slots count from here when neither its history nor cron.job_stats says more';
 COMMENT ON COLUMN cron.job_progress.outcomes_from IS 'for a dependent job: it takes only upstream outcomes after this order (cron.outcome_seq) (it was new, changed or resumed then)';
+COMMENT ON COLUMN cron.job_progress.retry_of IS 'the latest retry started without history (cron.log_run off): the runid of its first attempt';
+COMMENT ON COLUMN cron.job_progress.retry_attempt IS '... and its attempt number: a restart does not run it again';
 -- Readable like cron.job_stats: each role sees the rows of its own jobs.
 ALTER TABLE cron.job_progress ENABLE ROW LEVEL SECURITY;
 CREATE POLICY cron_job_progress_policy ON cron.job_progress

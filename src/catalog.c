@@ -508,6 +508,7 @@ beat_catalog_purge_history(int64 retention_usecs, int limit)
 List *
 beat_catalog_load_retries(MemoryContext cxt)
 {
+	char	   *query;
 	List	   *retries = NIL;
 	uint64		i;
 	int			ret;
@@ -515,9 +516,10 @@ beat_catalog_load_retries(MemoryContext cxt)
 	/*
 	 * Attempts of one run are tied by retry_of (the first attempt's runid),
 	 * which also covers cron.run_job runs, whose scheduled_time is NULL.
-	 * Runs someone stopped on purpose are not retried.
+	 * Runs someone stopped on purpose are not retried, nor (1.1) a retry
+	 * already started without a history row (cron.job_progress).
 	 */
-	ret = SPI_execute("SELECT r.jobid, r.scheduled_time, r.attempt, r.end_time,"
+	query = psprintf("%s%s", "SELECT r.jobid, r.scheduled_time, r.attempt, r.end_time,"
 					  "  COALESCE(r.retry_of, r.runid)"
 					  " FROM cron.job_run_details r"
 					  " JOIN cron.job j ON j.jobid = r.jobid"
@@ -535,7 +537,12 @@ beat_catalog_load_retries(MemoryContext cxt)
 					  "       AND n.attempt > r.attempt"
 					  "       AND (n.scheduled_time = r.scheduled_time"
 					  "            OR n.retry_of = COALESCE(r.retry_of, r.runid)))",
-					  true, 0);
+					  catalog_1_1 ?
+					  "   AND NOT EXISTS (SELECT 1 FROM cron.job_progress p"
+					  "     WHERE p.jobid = r.jobid"
+					  "       AND p.retry_of = COALESCE(r.retry_of, r.runid)"
+					  "       AND p.retry_attempt > r.attempt)" : "");
+	ret = SPI_execute(query, true, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "could not read pending retries: SPI error %d", ret);
 
@@ -692,6 +699,40 @@ beat_catalog_note_progress(int64 jobid, TimestampTz slot, int64 after_seq)
 	ret = SPI_execute_plan(plan, values, nulls, false, 0);
 	if (ret != SPI_OK_INSERT)
 		elog(ERROR, "could not update cron.job_stats: SPI error %d", ret);
+}
+
+/*
+ * Catalog 1.1: a retry (attempt 'attempt' of the run whose first attempt is
+ * retry_of) starts without a history row (cron.log_run off).  Noted in the
+ * transaction that starts it, so that a restart, which finds the failed
+ * attempt in the history but not this one, does not run it again
+ * (beat_catalog_load_retries).
+ */
+void
+beat_catalog_note_retry(int64 jobid, TimestampTz slot, int64 retry_of,
+						int32 attempt)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[4] = {INT8OID, TIMESTAMPTZOID, INT8OID, INT4OID};
+	Datum		values[4];
+	int			ret;
+
+	if (!catalog_1_1)
+		return;
+	catalog_kept_plan(&plan, "INSERT INTO cron.job_progress AS p"
+					  " (jobid, scheduled_from, retry_of, retry_attempt)"
+					  " VALUES ($1, COALESCE($2, pg_catalog.now()), $3, $4)"
+					  " ON CONFLICT (jobid) DO UPDATE SET"
+					  "  retry_of = EXCLUDED.retry_of,"
+					  "  retry_attempt = EXCLUDED.retry_attempt",
+					  4, argtypes);
+	values[0] = Int64GetDatum(jobid);
+	values[1] = TimestampTzGetDatum(slot);
+	values[2] = Int64GetDatum(retry_of);
+	values[3] = Int32GetDatum(attempt);
+	ret = SPI_execute_plan(plan, values, slot == 0 ? " n  " : NULL, false, 0);
+	if (ret != SPI_OK_INSERT)
+		elog(ERROR, "could not update cron.job_progress: SPI error %d", ret);
 }
 
 /*

@@ -111,6 +111,8 @@ extern bool beat_catalog_is_1_1(void);
 extern void beat_catalog_note_progress(int64 jobid, TimestampTz slot,
 									   int64 after_seq);
 extern List *beat_catalog_due_dependents(void);
+extern void beat_catalog_note_retry(int64 jobid, TimestampTz slot,
+									int64 retry_of, int32 attempt);
 extern void beat_catalog_note_anchors(const int64 *jobids, int njobids,
 									  TimestampTz at, bool dependents,
 									  bool keep_existing);

@@ -315,13 +315,16 @@ launcher_record_start_one(void *arg)
 	/*
 	 * What the history does not say, the job's progress does, in this same
 	 * subtransaction: the slot of a run without a row, and the upstream
-	 * outcomes a dependent run takes.  (A slot recorded already took them
-	 * too.)
+	 * outcomes a dependent run takes (a slot recorded already took them
+	 * too), and a retry without a row.
 	 */
 	if ((!beat_log_run && rec->slot != 0) || rec->after_seq != 0)
 		beat_catalog_note_progress(rec->job->jobid,
 								   beat_log_run ? 0 : rec->slot,
 								   rec->after_seq);
+	if (!beat_log_run && rec->retry_of != 0)
+		beat_catalog_note_retry(rec->job->jobid, rec->slot, rec->retry_of,
+								rec->attempt);
 }
 
 /*

@@ -983,9 +983,13 @@ $f$;
                     missed = [s for s in self.expected[id(i)] if s0 + 1 < s < e0 - 3]
                     if not missed or missed[0] > e0 - 60 - 3:
                         continue
-                    # the scheduler was paused across the outage's end: its
-                    # slots passed as paused ones do, no misfire to handle
-                    if in_window('launch_active_off', e0, 0.5, 0.5):
+                    # the scheduler was paused across the outage's end (a
+                    # pause that began before the outage lasts until the
+                    # driver turns it off, which may be only once the server
+                    # is back): its slots passed as paused ones do, no
+                    # misfire to handle
+                    if any(ws <= e0 + 0.5 and (we if we is not None else self.t_end) >= s0 - 0.5
+                           for (ws, we, _wd) in self.windows['launch_active_off']):
                         reasons['long outage while cron.launch_active_jobs was off'] += 1
                         continue
                     pol = JOBDEF[i['name']][4]
