@@ -23,6 +23,9 @@ COMMENT ON COLUMN cron.job.exclusive_group IS 'runs of jobs in the same group ne
 COMMENT ON COLUMN cron.job.depends_on IS 'for an after schedule: the ids of the upstream jobs, kept by the trigger from the schedule';
 COMMENT ON COLUMN cron.job.depends_outcome IS 'for an after schedule: succeeded, failed or finished, the outcome the upstream jobs must reach';
 CREATE INDEX job_depends_on_idx ON cron.job USING gin (depends_on);
+-- the launcher looks for due dependent jobs after every final outcome: it
+-- reads the dependent jobs only, however many clock jobs there are
+CREATE INDEX job_dependents_idx ON cron.job (jobid) WHERE depends_outcome IS NOT NULL;
 
 -- Durable per-job progress, written by the launcher in the transactions
 -- that record runs: how far the job's slots were dealt with (exactly-once
