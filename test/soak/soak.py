@@ -861,7 +861,11 @@ $f$;
                 # runs in flight: history where we have it, else the execution
                 intervals = []
                 for h in jh:
-                    if h['status'] not in ('succeeded', 'failed', 'starting', 'running'):
+                    # a run that never began (it waited for a worker until its
+                    # session or the launcher stopped) was in flight too:
+                    # slots queued behind it coalesced into a pending run
+                    never_began = h['status'] == 'skipped' and h['msg'].startswith('job run skipped')
+                    if h['status'] not in ('succeeded', 'failed', 'starting', 'running') and not never_began:
                         continue
                     # in flight from its slot on: recorded then, a run may
                     # wait for a background worker before it starts (and a
