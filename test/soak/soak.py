@@ -783,6 +783,12 @@ $f$;
                     hslots[(h['jobid'], h['slot'])].append(h)
             for (jobid, slot), hs in hslots.items():
                 st = set(h['status'] for h in hs)
+                # a retry that never began (its session stopped while it
+                # waited) is skipped after a failed attempt: not a second run
+                if all(h['status'] == 'skipped' and (h['attempt'] or 1) > 1
+                       and h['msg'].startswith('job run skipped')
+                       for h in hs if h['status'] == 'skipped'):
+                    continue
                 if 'skipped' in st and len(hs) > 1:
                     dup += 1
                     V.append(('duplicate', 'epoch %d job %d slot %s both skipped and run: %s'
