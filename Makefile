@@ -37,6 +37,7 @@ OBJS = \
 	src/pg_beat.o \
 	src/pool.o \
 	src/remote.o \
+	src/run_commits.o \
 	src/schedule.o \
 	src/shmem.o
 

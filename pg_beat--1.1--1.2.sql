@@ -7,6 +7,33 @@
  */
 
 \echo Use "ALTER EXTENSION pg_beat UPDATE TO '1.2'" to load this file. \quit
+
+-- What a restart knows of a run it interrupted.  A job session running in
+-- the launcher's database writes one row here inside each transaction of
+-- the command that writes to the database, just before that transaction
+-- commits (final: the commit that ends the command).  The row commits with
+-- the transaction or not at all, so after a crash or a failover the rows
+-- of a run say exactly what of its command committed: nothing (no row: the
+-- run failed and may be retried), all of it (a final row: the run
+-- succeeded), or a part.  The launcher deletes the rows once the run's
+-- outcome is recorded.  Launcher state: no privilege for PUBLIC, not part
+-- of a dump.
+CREATE TABLE cron.run_commits (
+    runid bigint NOT NULL,
+    final boolean
+);
+CREATE INDEX run_commits_runid_idx ON cron.run_commits (runid);
+COMMENT ON TABLE cron.run_commits IS 'launcher state: the committed writing transactions of runs whose outcome is not recorded yet';
+COMMENT ON COLUMN cron.run_commits.runid IS 'the run';
+COMMENT ON COLUMN cron.run_commits.final IS 'true for the commit that ended the command, false for an earlier one (a COMMIT inside the command); NULL marks a run already in flight when 1.2 was installed, whose commits were not all recorded';
+ALTER TABLE cron.run_commits ENABLE ROW LEVEL SECURITY;
+REVOKE ALL ON cron.run_commits FROM PUBLIC;
+
+-- Runs in flight now began before their sessions recorded commits: a
+-- restart must not read the absence of rows as "nothing committed".
+INSERT INTO cron.run_commits (runid, final)
+SELECT runid, NULL FROM cron.job_run_details
+ WHERE status OPERATOR(pg_catalog.=) ANY (ARRAY['starting', 'running']::pg_catalog.text[]);
 /*
  * pg_beat 1.1 -> 1.2, part 2: ordinary roles hold no write privilege on the
  * catalog; they change their jobs through the API.

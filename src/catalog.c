@@ -40,6 +40,9 @@ static SPIPlanPtr catalog_update_plan = NULL;
  */
 static bool catalog_1_1 = false;
 
+/* Does it have 1.2's cron.run_commits?  Set with catalog_1_1. */
+static bool catalog_1_2 = false;
+
 /*
  * A plan prepared on first use and kept for the launcher's lifetime.
  */
@@ -90,6 +93,7 @@ beat_catalog_extension_ready(void)
 		!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(details)))
 		return false;
 	catalog_1_1 = get_attnum(job, "depends_outcome") != InvalidAttrNumber;
+	catalog_1_2 = OidIsValid(get_relname_relid("run_commits", nsp));
 	return true;
 }
 
@@ -98,6 +102,13 @@ bool
 beat_catalog_is_1_1(void)
 {
 	return catalog_1_1;
+}
+
+/* Is the catalog 1.2's (as the latest beat_catalog_extension_ready saw)? */
+bool
+beat_catalog_is_1_2(void)
+{
+	return catalog_1_2;
 }
 
 /* The number of columns the job query returns. */
@@ -397,33 +408,39 @@ beat_catalog_update_run(const BeatRunOutcome *outcome)
  * Close runs left 'starting' or 'running' by a crash or restart, except the
  * ones still in flight (keep).  Returns how many were closed.
  *
- * What such a run did is known only in part.  A run still 'starting' may
- * have waited for its slot or may have run a short command already (a run
- * is written 'running' only after BEAT_RUNNING_AFTER).  So the history
- * claims only what the WAL proves: every transaction of a run's command
- * commits after its slot (after its start, once 'running'), so when nothing
- * committed after that instant reached this server (survived_until, the
- * last transaction a promoted standby replayed; 0 when unknown, as after a
- * crash), none of the run's work is here: a 'starting' run never took
- * effect and is skipped (it is run again within the misfire grace, see
- * beat_catalog_load_retries), a 'running' one failed and may be retried.
- * Any other run may have committed: it is recorded failed with an "outcome
- * unknown" message and never retried, since running it again could do its
- * work twice.  (Knowing for sure needs the command's transaction id in the
- * history, which the catalog does not have yet.)
+ * The history claims only what is proven.  From 1.2, a run whose session
+ * ran in this database wrote a row into cron.run_commits inside each of its
+ * command's writing transactions (run_commits.c), so its rows say what
+ * committed: the final commit (the run succeeded), nothing (it failed, and
+ * may be retried), or a part (it failed, and is not retried: running it
+ * again could do that part twice).  Without such rows (a run in another
+ * database or on another server, or in flight when 1.2 was installed), the
+ * WAL still bounds it after a promotion: every transaction of a run's
+ * command commits after its slot (after its start, once 'running'), so
+ * when nothing committed after that instant reached this server
+ * (survived_until, the last transaction a promoted standby replayed; 0 when
+ * unknown, as after a crash), none of the run's work is here: a 'starting'
+ * run never took effect and is skipped (it is run again within the misfire
+ * grace, see beat_catalog_load_retries), a 'running' one failed and may be
+ * retried.  Any other run may have committed: it is recorded failed with an
+ * "outcome unknown" message and never retried.
  */
 uint64
 beat_catalog_close_interrupted_runs(const int64 *keep, int nkeep,
 									bool promoted, TimestampTz survived_until)
 {
-	Oid			argtypes[5] = {INT8ARRAYOID, TIMESTAMPTZOID, TEXTOID, TEXTOID,
-	TEXTOID};
-	Datum		values[5];
-	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
+	Oid			argtypes[8] = {INT8ARRAYOID, TIMESTAMPTZOID, TEXTOID, TEXTOID,
+	TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum		values[8];
+	char		nulls[8] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	const char *what = promoted ?
+		"primary changed: the run was in flight on the previous primary when this server was promoted" :
+		"server restarted while the run was in flight";
 	Datum	   *elems;
 	ArrayType  *arr;
 	int			i;
 	int			ret;
+	bool		isnull;
 
 	elems = palloc(sizeof(Datum) * Max(nkeep, 1));
 	for (i = 0; i < nkeep; i++)
@@ -434,38 +451,106 @@ beat_catalog_close_interrupted_runs(const int64 *keep, int nkeep,
 	values[1] = TimestampTzGetDatum(survived_until);
 	if (survived_until == 0)
 		nulls[1] = 'n';
-	if (promoted)
+	values[2] = CStringGetTextDatum(BEAT_NOT_BEGUN_PROMOTED);
+	values[3] = CStringGetTextDatum("primary changed: the run was in flight on the previous primary, and none of its work reached this server");
+	values[4] = CStringGetTextDatum(psprintf("%s; %s", what, BEAT_OUTCOME_UNKNOWN));
+	values[5] = CStringGetTextDatum(promoted ?
+									"its command committed on the previous primary, which stopped before the run's end was recorded" :
+									"its command committed; the server restarted before the run's end was recorded");
+	values[6] = CStringGetTextDatum(psprintf("%s, before any of its command committed", what));
+	values[7] = CStringGetTextDatum(psprintf("%s; %s", what, BEAT_PARTLY_COMMITTED));
+
+	if (!catalog_1_2)
 	{
-		values[2] = CStringGetTextDatum(BEAT_NOT_BEGUN_PROMOTED);
-		values[3] = CStringGetTextDatum("primary changed: the run was in flight on the previous primary, and none of its work reached this server");
-		values[4] = CStringGetTextDatum("primary changed: the run was in flight on the previous primary when this server was promoted; " BEAT_OUTCOME_UNKNOWN);
-	}
-	else
-	{
-		values[2] = CStringGetTextDatum(BEAT_NOT_BEGUN_PROMOTED);
-		values[3] = CStringGetTextDatum("server restarted");
-		values[4] = CStringGetTextDatum("server restarted while the run was in flight; " BEAT_OUTCOME_UNKNOWN);
+		ret = SPI_execute_with_args("UPDATE cron.job_run_details SET"
+									" status = CASE"
+									"  WHEN $2 IS NULL THEN 'failed'"
+									"  WHEN status OPERATOR(pg_catalog.=) 'starting'"
+									"   AND scheduled_time OPERATOR(pg_catalog.>) $2 THEN 'skipped'"
+									"  ELSE 'failed' END,"
+									" return_message = CASE"
+									"  WHEN $2 IS NULL THEN $5"
+									"  WHEN status OPERATOR(pg_catalog.=) 'starting'"
+									"   AND scheduled_time OPERATOR(pg_catalog.>) $2 THEN $3"
+									"  WHEN status OPERATOR(pg_catalog.=) 'running'"
+									"   AND start_time OPERATOR(pg_catalog.>) $2 THEN $4"
+									"  ELSE $5 END,"
+									" end_time = pg_catalog.now()"
+									" WHERE status OPERATOR(pg_catalog.=) ANY (ARRAY['starting', 'running']::pg_catalog.text[])"
+									" AND NOT runid OPERATOR(pg_catalog.=) ANY ($1)",
+									5, argtypes, values, nulls, false, 0);
+		if (ret != SPI_OK_UPDATE)
+			elog(ERROR, "could not close interrupted runs: SPI error %d", ret);
+		return SPI_processed;
 	}
 
-	ret = SPI_execute_with_args("UPDATE cron.job_run_details SET"
-								" status = CASE"
-								"  WHEN $2 IS NULL THEN 'failed'"
-								"  WHEN status OPERATOR(pg_catalog.=) 'starting'"
-								"   AND scheduled_time OPERATOR(pg_catalog.>) $2 THEN 'skipped'"
-								"  ELSE 'failed' END,"
-								" return_message = CASE"
-								"  WHEN $2 IS NULL THEN $5"
-								"  WHEN status OPERATOR(pg_catalog.=) 'starting'"
-								"   AND scheduled_time OPERATOR(pg_catalog.>) $2 THEN $3"
-								"  WHEN status OPERATOR(pg_catalog.=) 'running'"
-								"   AND start_time OPERATOR(pg_catalog.>) $2 THEN $4"
-								"  ELSE $5 END,"
-								" end_time = pg_catalog.now()"
-								" WHERE status OPERATOR(pg_catalog.=) ANY (ARRAY['starting', 'running']::pg_catalog.text[])"
-								" AND NOT runid OPERATOR(pg_catalog.=) ANY ($1)",
-								5, argtypes, values, nulls, false, 0);
-	if (ret != SPI_OK_UPDATE)
+	/*
+	 * A run's commits were recorded if its session ran in this database
+	 * (the history names it) on this server (a local run's node carries a
+	 * timeline) and no row marks it as in flight before 1.2.  Its rows go
+	 * with it: the run is closed.
+	 */
+	ret = SPI_execute_with_args("WITH interrupted AS ("
+								"  SELECT r.runid,"
+								"   (r.database OPERATOR(pg_catalog.=) pg_catalog.current_database()::pg_catalog.text"
+								"    AND r.node OPERATOR(pg_catalog.~~) '% (timeline %)'"
+								"    AND NOT COALESCE(pg_catalog.bool_or(c.runid IS NOT NULL AND c.final IS NULL), false)) AS tracked,"
+								"   pg_catalog.count(c.final) AS commits,"
+								"   COALESCE(pg_catalog.bool_or(c.final), false) AS finished"
+								"  FROM cron.job_run_details r"
+								"  LEFT JOIN cron.run_commits c ON c.runid OPERATOR(pg_catalog.=) r.runid"
+								"  WHERE r.status OPERATOR(pg_catalog.=) ANY (ARRAY['starting', 'running']::pg_catalog.text[])"
+								"   AND NOT r.runid OPERATOR(pg_catalog.=) ANY ($1)"
+								"  GROUP BY r.runid, r.database, r.node),"
+								" closed AS ("
+								"  UPDATE cron.job_run_details r SET"
+								"   status = CASE"
+								"    WHEN i.tracked AND i.finished THEN 'succeeded'"
+								"    WHEN $2 IS NOT NULL AND r.status OPERATOR(pg_catalog.=) 'starting'"
+								"     AND r.scheduled_time OPERATOR(pg_catalog.>) $2 THEN 'skipped'"
+								"    ELSE 'failed' END,"
+								"   return_message = CASE"
+								"    WHEN i.tracked AND i.finished THEN $6"
+								"    WHEN $2 IS NOT NULL AND r.status OPERATOR(pg_catalog.=) 'starting'"
+								"     AND r.scheduled_time OPERATOR(pg_catalog.>) $2 THEN $3"
+								"    WHEN i.tracked AND i.commits OPERATOR(pg_catalog.=) 0 THEN $7"
+								"    WHEN $2 IS NOT NULL AND r.status OPERATOR(pg_catalog.=) 'running'"
+								"     AND r.start_time OPERATOR(pg_catalog.>) $2 THEN $4"
+								"    WHEN i.tracked THEN $8"
+								"    ELSE $5 END,"
+								"   end_time = pg_catalog.now()"
+								"  FROM interrupted i WHERE r.runid OPERATOR(pg_catalog.=) i.runid"
+								"  RETURNING r.runid),"
+								" forgotten AS ("
+								"  DELETE FROM cron.run_commits c USING closed"
+								"  WHERE c.runid OPERATOR(pg_catalog.=) closed.runid)"
+								" SELECT pg_catalog.count(*) FROM closed",
+								8, argtypes, values, nulls, false, 0);
+	if (ret != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "could not close interrupted runs: SPI error %d", ret);
+	return (uint64) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+												 SPI_tuptable->tupdesc, 1,
+												 &isnull));
+}
+
+/*
+ * Delete the rows of cron.run_commits whose run is over (recorded, or gone
+ * from the history): only an interrupted run needs them.  Returns how many.
+ */
+uint64
+beat_catalog_forget_commits(void)
+{
+	int			ret;
+
+	if (!catalog_1_2)
+		return 0;
+	ret = SPI_execute("DELETE FROM cron.run_commits c"
+					  " WHERE NOT EXISTS (SELECT 1 FROM cron.job_run_details r"
+					  "  WHERE r.runid OPERATOR(pg_catalog.=) c.runid"
+					  "   AND r.status OPERATOR(pg_catalog.=) ANY (ARRAY['starting', 'running']::pg_catalog.text[]))",
+					  false, 0);
+	if (ret != SPI_OK_DELETE)
+		elog(ERROR, "could not forget the commits of ended runs: SPI error %d", ret);
 	return SPI_processed;
 }
 
@@ -527,6 +612,7 @@ beat_catalog_load_retries(MemoryContext cxt)
 					  "         AND r.attempt <= j.max_retries"
 					  "         AND r.return_message NOT LIKE 'job run cancelled%'"
 					  "         AND r.return_message NOT LIKE '%" BEAT_OUTCOME_UNKNOWN "'"
+					  "         AND r.return_message NOT LIKE '%" BEAT_PARTLY_COMMITTED "'"
 					  "         AND r.end_time > now() - '1 day'::interval)"
 					  "        OR (r.status = 'skipped'"
 					  "         AND r.return_message = '" BEAT_NOT_BEGUN_PROMOTED "'"

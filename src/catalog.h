@@ -108,6 +108,7 @@ typedef struct BeatDueDependent
 /* All of these must be called inside a transaction, with SPI connected. */
 extern bool beat_catalog_extension_ready(void);
 extern bool beat_catalog_is_1_1(void);
+extern bool beat_catalog_is_1_2(void);
 extern void beat_catalog_note_progress(int64 jobid, TimestampTz slot,
 									   int64 after_seq);
 extern List *beat_catalog_due_dependents(void);
@@ -156,6 +157,7 @@ extern void beat_catalog_update_stats(int64 jobid, const char *status,
 									  TimestampTz scheduled_time,
 									  BeatFinalOutcome final);
 extern void beat_catalog_purge_stats(void);
+extern uint64 beat_catalog_forget_commits(void);
 extern List *beat_catalog_take_overdue(int64 default_usecs);
 extern uint64 beat_catalog_count_purgeable(int64 retention_usecs, int64 limit);
 
@@ -165,6 +167,8 @@ extern uint64 beat_catalog_count_purgeable(int64 retention_usecs, int64 limit);
  */
 #define BEAT_OUTCOME_UNKNOWN \
 	"its command may have committed, so its outcome is unknown and it is not retried"
+#define BEAT_PARTLY_COMMITTED \
+	"part of its command had committed, so it is not retried"
 #define BEAT_NOT_BEGUN_PROMOTED \
 	"job run skipped: the primary changed before the run took effect (none of its work reached this server)"
 

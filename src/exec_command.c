@@ -41,6 +41,9 @@
 
 static bool exec_xact_started = false;
 
+/* true while the commit that ends the whole command is under way */
+static bool exec_final_commit = false;
+
 /* parse trees and plans of the command being run; NULL between commands */
 static MemoryContext exec_context = NULL;
 
@@ -214,7 +217,9 @@ beat_exec_command(const char *query_string)
 			/* last statement: close the implicit block and commit */
 			if (use_implicit_block)
 				EndImplicitTransactionBlock();
+			exec_final_commit = true;
 			exec_finish_xact_command();
+			exec_final_commit = false;
 		}
 		else if (IsA(parsetree->stmt, TransactionStmt))
 		{
@@ -231,7 +236,9 @@ beat_exec_command(const char *query_string)
 	}
 
 	/* an empty string still opened and must close a transaction */
+	exec_final_commit = true;
 	exec_finish_xact_command();
+	exec_final_commit = false;
 
 	switch (check_log_duration(msec_str, was_logged))
 	{
@@ -264,9 +271,21 @@ beat_exec_command_cleanup(void)
 {
 	debug_query_string = NULL;
 	exec_xact_started = false;
+	exec_final_commit = false;
 	if (exec_context != NULL)
 	{
 		MemoryContextDelete(exec_context);
 		exec_context = NULL;
 	}
+}
+
+/*
+ * Is the transaction committing now the one that ends the command (the
+ * commit after its last statement), rather than one a COMMIT inside it, a
+ * procedure or a VACUUM ends on the way?
+ */
+bool
+beat_exec_command_final_commit(void)
+{
+	return exec_final_commit;
 }

@@ -17,5 +17,6 @@
 extern char *beat_exec_command(const char *query_string);
 
 extern void beat_exec_command_cleanup(void);
+extern bool beat_exec_command_final_commit(void);
 
 #endif							/* PG_BEAT_EXEC_COMMAND_H */

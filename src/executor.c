@@ -58,6 +58,7 @@
 #include "executor.h"
 #include "guc.h"
 #include "pool.h"
+#include "run_commits.h"
 #include "shmem.h"
 
 /* What the launcher put into the slot for one run. */
@@ -71,6 +72,7 @@ typedef struct ExecutorRun
 	dsm_handle	command_handle;
 	bool		remote;
 	int32		nodeport;
+	bool		track_commits;	/* record its commits (run_commits.c) */
 	/* from the DSM segment, in executor_run_context */
 	char	   *command;
 	char	   *failed_run;
@@ -241,6 +243,7 @@ executor_take_run(BeatRunSlot *slot, ExecutorRun *run)
 	run->command_handle = slot->command_handle;
 	run->remote = slot->remote;
 	run->nodeport = slot->nodeport;
+	run->track_commits = slot->track_commits;
 }
 
 /*
@@ -536,6 +539,8 @@ executor_run_local(BeatRunSlot *slot, ExecutorRun *run)
 	/* what the command leaves behind goes when the run is over */
 	MemoryContextSwitchTo(executor_run_context);
 	memset(&executor_outcome, 0, sizeof(executor_outcome));
+	if (run->track_commits)
+		beat_run_commits_begin(run->runid);
 	PG_TRY();
 	{
 		executor_outcome.message = beat_exec_command(run->command);
@@ -545,6 +550,7 @@ executor_run_local(BeatRunSlot *slot, ExecutorRun *run)
 	{
 		ErrorData  *edata;
 
+		beat_run_commits_end();
 		MemoryContextSwitchTo(executor_run_context);
 		edata = CopyErrorData();
 		EmitErrorReport();
@@ -556,6 +562,7 @@ executor_run_local(BeatRunSlot *slot, ExecutorRun *run)
 		executor_outcome.sqlerrcode = edata->sqlerrcode;
 	}
 	PG_END_TRY();
+	beat_run_commits_end();
 	executor_outcome.end_time = GetCurrentTimestamp();
 	executor_outcome.valid = true;
 	pgstat_report_activity(STATE_IDLE, NULL);

@@ -207,6 +207,7 @@ beat_launcher_main(Datum main_arg)
 
 		/* 6. housekeeping, timeouts */
 		launcher_purge_history(it.now);
+		launcher_forget_commits(it.now);
 		launcher_check_overdue(it.now);
 		it.run_deadline = launcher_enforce_deadlines(GetCurrentTimestamp());
 

@@ -2,9 +2,10 @@
  *
  * launcher_housekeeping.c
  *	  The launcher's housekeeping, between its runs: purging history older
- *	  than cron.history_retention, and the dead man's switch.
+ *	  than cron.history_retention, forgetting the commits of ended runs, and
+ *	  the dead man's switch.
  *
- * Both are short transactions of their own, each guarded as a whole
+ * Each is a short transaction of its own, each guarded as a whole
  * (launcher_guarded_xact): a failure is logged and tried again later, and
  * never holds up a run by more than one batch.  The purge keeps pace with
  * the rate history is written; the dead man's switch announces each job
@@ -61,6 +62,7 @@ static int	launcher_purge_batch = BEAT_PURGE_BATCH;
 static bool launcher_purge_behind = false;
 static TimestampTz launcher_last_backlog_report = 0;
 static TimestampTz launcher_last_overdue_check = 0;
+static TimestampTz launcher_next_forget = 0;
 
 static void launcher_purge_xact(void *arg);
 static void launcher_count_backlog_xact(void *arg);
@@ -179,6 +181,33 @@ launcher_housekeeping_next_purge(void)
 	if (beat_history_retention_usecs() > 0)
 		return launcher_next_purge;
 	return DT_NOEND;
+}
+
+/* ----------------------------------------------------------------
+ * The commits of ended runs
+ * ----------------------------------------------------------------
+ */
+
+static void
+launcher_forget_commits_xact(void *arg)
+{
+	(void) beat_catalog_forget_commits();
+}
+
+/*
+ * Delete, every BEAT_PURGE_INTERVAL, the rows of cron.run_commits (1.2)
+ * whose runs ended: only a run a restart interrupts needs its rows, and a
+ * run writes one per committing transaction, so they pile up otherwise.
+ * No wake-up of its own: the rows come with runs, which wake the launcher.
+ */
+void
+launcher_forget_commits(TimestampTz now)
+{
+	if (!beat_catalog_is_1_2() || now < launcher_next_forget)
+		return;
+	launcher_next_forget = now + BEAT_PURGE_INTERVAL;
+	(void) launcher_guarded_xact(launcher_forget_commits_xact, NULL,
+								 "forget the commits of ended runs");
 }
 
 /* ----------------------------------------------------------------

@@ -14,6 +14,7 @@
 #include "datatype/timestamp.h"
 
 extern void launcher_purge_history(TimestampTz now);
+extern void launcher_forget_commits(TimestampTz now);
 extern void launcher_check_overdue(TimestampTz now);
 extern TimestampTz launcher_housekeeping_next_purge(void);
 extern long launcher_housekeeping_cap_sleep(long sleep_ms);

@@ -963,6 +963,9 @@ launcher_publish_run(LauncherNewRun *nr, bool remote)
 	slot->attempt = nr->attempt;
 	slot->remote = remote;
 	slot->nodeport = nr->job->row->nodeport;
+	/* only a session in our database can write our tables as it commits */
+	slot->track_commits = ls->in_history && !remote &&
+		nr->database_oid == MyDatabaseId;
 	slot->encoding = GetDatabaseEncoding();
 	slot->command_handle = ls->command_seg ?
 		dsm_segment_handle(ls->command_seg) : DSM_HANDLE_INVALID;

@@ -72,6 +72,10 @@ typedef struct BeatRunSlot
 									 * run waits for one (launcher_slots.c) */
 	bool		awaiting_group; /* another run of the job's exclusive group
 								 * is going: the run waits for it to end */
+	bool		track_commits;	/* the session records the commits of the
+								 * command in cron.run_commits (it runs in
+								 * the launcher's database, and the run has
+								 * a history row) */
 
 	/* the session: set by the worker */
 	Latch	   *worker_latch;	/* where the launcher hands over a run */

@@ -2,13 +2,15 @@
 # the server stops, crashes or fails over under it:
 #  - a shutdown records the runs it ends; a session stopped while it waited
 #    for its slot never began: skipped, not failed, no on_failure;
-#  - a run a crash interrupted may have committed: recorded with an unknown
-#    outcome and never retried;
+#  - a run a crash interrupted is recorded by what of its command committed,
+#    as its own rows in cron.run_commits say: all of it (succeeded), nothing
+#    (failed, retried) or a part (failed, never retried);
 #  - after a promotion, what the standby replayed last bounds what of the
 #    old primary's runs can be here: a run none of whose work can have
 #    reached it is skipped (and runs again within the misfire grace) or, if
 #    it was running, failed and retried; the others are of unknown outcome
-#    and never retried.
+#    and never retried, unless their own rows in cron.run_commits, which
+#    the standby replayed with their commits, say what committed.
 use strict;
 use warnings;
 
@@ -108,34 +110,99 @@ is( sql(qq{SELECT count(*) FROM cron.job_run_details a JOIN cron.job_run_details
 	'0', 'no two runs of the queue job overlapped across the launcher restart');
 
 # ---------------------------------------------------------------------
-# A crash: the run may have committed, so it is not retried
+# A crash: a run's own commits (cron.run_commits, 1.2) say what of its
+# command committed
 # ---------------------------------------------------------------------
 sql(q{CREATE TABLE long_runs (runid bigint)});
+
+# part of it committed: not retried
 my $long = sql(q{SELECT cron.schedule('long', '0 0 1 1 *',
     $$INSERT INTO public.long_runs VALUES (current_setting('cron.run_id')::bigint);
       COMMIT; SELECT pg_sleep(60)$$)});
 sql("SELECT cron.alter_job($long, max_retries => 2, retry_delay => '1 second')");
+
+# nothing of it committed: a failure, retried
+my $none = sql(q{SELECT cron.schedule('none', '0 0 1 1 *',
+    $$INSERT INTO public.long_runs VALUES (current_setting('cron.run_id')::bigint);
+      SELECT pg_sleep(60)$$)});
+sql("SELECT cron.alter_job($none, max_retries => 1, retry_delay => '1 second')");
+
+# all of it committed, but the run's end could not be recorded before the
+# crash: the history row is held locked, and the session is let commit
+my $done = sql(q{SELECT cron.schedule('done', '0 0 1 1 *',
+    $$INSERT INTO public.long_runs VALUES (current_setting('cron.run_id')::bigint);
+      SELECT pg_advisory_xact_lock_shared(4242)$$)});
+sql("SELECT cron.alter_job($done, max_retries => 2, retry_delay => '1 second')");
+
+my $gate = $node->background_psql('postgres');
+$gate->query_safe('SELECT pg_advisory_lock(4242)');
 sql("SELECT cron.run_job($long)");
-ok(poll_within($node, 'postgres', 'SELECT count(*) = 1 FROM long_runs'),
+sql("SELECT cron.run_job($none)");
+sql("SELECT cron.run_job($done)");
+ok( poll_within(
+		$node, 'postgres',
+		"SELECT count(*) = 1 FROM long_runs WHERE runid IN"
+		  . " (SELECT runid FROM cron.job_run_details WHERE jobid = $long)"),
 	'the long run committed its first part');
-my $crashed = sql('SELECT runid FROM long_runs');
+ok( poll_within(
+		$node, 'postgres',
+		"SELECT count(*) = 2 FROM pg_stat_activity WHERE application_name IN"
+		  . " ('pg_beat job $none', 'pg_beat job $done')"
+		  . " AND wait_event IN ('PgSleep', 'advisory')"),
+	'the other two wait inside their transactions');
+my $partial   = sql("SELECT runid FROM cron.job_run_details WHERE jobid = $long");
+my $nothing   = sql("SELECT runid FROM cron.job_run_details WHERE jobid = $none");
+my $committed = sql("SELECT runid FROM cron.job_run_details WHERE jobid = $done");
+my $holder = $node->background_psql('postgres');
+$holder->query_safe('BEGIN');
+$holder->query_safe(
+	"SELECT 1 FROM cron.job_run_details WHERE runid = $committed FOR UPDATE");
+$gate->query_safe('SELECT pg_advisory_unlock(4242)');
+ok( poll_within(
+		$node, 'postgres',
+		"SELECT count(*) = 1 FROM long_runs WHERE runid = $committed"),
+	'the gated run committed');
+like(sql("SELECT status FROM cron.job_run_details WHERE runid = $committed"),
+	qr/^(starting|running)$/, 'and its end is not recorded yet');
+is( sql("SELECT string_agg(final::text, ',') FROM cron.run_commits WHERE runid = $committed"),
+	'true', 'its final commit is recorded by the run itself');
+is( sql("SELECT string_agg(final::text, ',') FROM cron.run_commits WHERE runid = $partial"),
+	'false', 'the long run\'s first commit too, not final');
+is(sql("SELECT count(*) FROM cron.run_commits WHERE runid = $nothing"),
+	'0', 'nothing of the uncommitted run');
 $node->stop('immediate');
+eval { $gate->quit; };
+eval { $holder->quit; };
 $node->start;
 ok( poll_within(
 		$node, 'postgres',
-		"SELECT status FROM cron.job_run_details WHERE runid = $crashed",
-		'failed'),
-	'the crashed run is closed');
-like(
-	sql("SELECT return_message FROM cron.job_run_details WHERE runid = $crashed"),
-	qr/^server restarted while the run was in flight; its command may have committed, so its outcome is unknown and it is not retried$/,
-	'its outcome is unknown, and it says so');
+		"SELECT count(*) = 0 FROM cron.job_run_details WHERE runid IN ($partial, $nothing, $committed)"
+		  . " AND status IN ('starting', 'running')"),
+	'the crashed runs are closed');
+is( sql("SELECT status || '|' || return_message FROM cron.job_run_details WHERE runid = $committed"),
+	"succeeded|its command committed; the server restarted before the run's end was recorded",
+	'a run whose command committed succeeded, and it says so');
+is( sql("SELECT status || '|' || return_message FROM cron.job_run_details WHERE runid = $partial"),
+	'failed|server restarted while the run was in flight; part of its command had committed, so it is not retried',
+	'a run of which a part committed failed, and it says so');
+is( sql("SELECT status || '|' || return_message FROM cron.job_run_details WHERE runid = $nothing"),
+	'failed|server restarted while the run was in flight, before any of its command committed',
+	'a run of which nothing committed failed');
+ok( poll_within(
+		$node, 'postgres',
+		"SELECT count(*) = 1 FROM cron.job_run_details WHERE jobid = $none AND attempt = 2"),
+	'and is retried: nothing of it is done twice');
 # a retry would be due a second after the restart: give it three
 my $deadline = sql("SELECT clock_timestamp() + interval '3 s'");
 wait_until_time($node, $deadline);
-is(sql("SELECT count(*) FROM cron.job_run_details WHERE jobid = $long"),
-	'1', 'it is not retried: its committed work is not done twice');
-is(sql('SELECT count(*) FROM long_runs'), '1', 'its work was done once');
+is(sql("SELECT count(*) FROM cron.job_run_details WHERE jobid IN ($long, $done)"),
+	'2', 'the others are not retried: their committed work is not done twice');
+is(sql("SELECT count(*) FROM long_runs WHERE runid IN ($partial, $committed)"),
+	'2', 'their work was done once');
+is(sql("SELECT count(*) FROM long_runs WHERE runid = $nothing"),
+	'0', 'the uncommitted run left nothing');
+is(sql("SELECT count(*) FROM cron.run_commits WHERE runid IN ($partial, $nothing, $committed)"),
+	'0', 'their commit rows went with them');
 $node->stop;
 
 # ---------------------------------------------------------------------
@@ -162,6 +229,42 @@ my $standby = PostgreSQL::Test::Cluster->new('fo_standby');
 $standby->init_from_backup($primary, 'b1', has_streaming => 1);
 $standby->start;
 
+# Real runs in flight at the failover: one whose command committed (its end
+# held from being recorded, as above), one of which nothing committed.
+my $fo_done = $primary->safe_psql('postgres', q{
+    SELECT cron.schedule('fo_done', '0 0 1 1 *',
+    $$INSERT INTO public.runs VALUES (current_setting('cron.job_id')::bigint, NULL, 1);
+      SELECT pg_advisory_xact_lock_shared(4242)$$)});
+my $fo_none = $primary->safe_psql('postgres', q{
+    SELECT cron.schedule('fo_none', '0 0 1 1 *',
+    $$INSERT INTO public.runs VALUES (current_setting('cron.job_id')::bigint, NULL, 1);
+      SELECT pg_sleep(60)$$)});
+$primary->safe_psql('postgres',
+	"SELECT cron.alter_job($fo_none, max_retries => 1, retry_delay => '1 second')");
+my $fo_gate = $primary->background_psql('postgres');
+$fo_gate->query_safe('SELECT pg_advisory_lock(4242)');
+$primary->safe_psql('postgres', "SELECT cron.run_job($fo_done); SELECT cron.run_job($fo_none)");
+ok( poll_within(
+		$primary, 'postgres',
+		"SELECT count(*) = 2 FROM pg_stat_activity WHERE application_name IN"
+		  . " ('pg_beat job $fo_done', 'pg_beat job $fo_none')"
+		  . " AND wait_event IN ('PgSleep', 'advisory')"),
+	'two runs wait inside their transactions on the primary');
+my $fo_committed = $primary->safe_psql('postgres',
+	"SELECT runid FROM cron.job_run_details WHERE jobid = $fo_done");
+my $fo_nothing = $primary->safe_psql('postgres',
+	"SELECT runid FROM cron.job_run_details WHERE jobid = $fo_none");
+my $fo_holder = $primary->background_psql('postgres');
+$fo_holder->query_safe('BEGIN');
+$fo_holder->query_safe(
+	"SELECT 1 FROM cron.job_run_details WHERE runid = $fo_committed FOR UPDATE");
+$fo_gate->query_safe('SELECT pg_advisory_unlock(4242)');
+ok( poll_within(
+		$primary, 'postgres',
+		"SELECT count(*) = 1 FROM runs WHERE jobid = $fo_done"),
+	'the gated run committed on the primary');
+
+
 # Runs as the old primary's history left them when it died: one whose slot
 # is after everything the standby will have replayed, one long before, one
 # recorded running after it.  (Written by hand: the moment of a real
@@ -173,8 +276,11 @@ VALUES ($job{future}, 'starting', clock_timestamp() + interval '4 s', NULL),
        ($job{running}, 'running', clock_timestamp() - interval '20 s',
         clock_timestamp() + interval '4 s');
 });
+
 $primary->wait_for_catchup($standby);
 $primary->stop('immediate');
+eval { $fo_gate->quit; };
+eval { $fo_holder->quit; };
 $standby->promote;
 
 sub row
@@ -206,10 +312,27 @@ ok( poll_within(
 like(row('past'),
 	qr/^failed\|primary changed: .*its command may have committed, so its outcome is unknown and it is not retried$/,
 	'a run that may have committed: outcome unknown');
+is( $standby->safe_psql('postgres',
+		"SELECT status || '|' || return_message FROM cron.job_run_details WHERE runid = $fo_committed"),
+	"succeeded|its command committed on the previous primary, which stopped before the run's end was recorded",
+	'a run whose command committed on the old primary succeeded');
+is( $standby->safe_psql('postgres',
+		"SELECT status || '|' || return_message FROM cron.job_run_details WHERE runid = $fo_nothing"),
+	'failed|primary changed: the run was in flight on the previous primary when this server was promoted, before any of its command committed',
+	'a run of which nothing committed on the old primary failed');
+ok( poll_within(
+		$standby, 'postgres',
+		"SELECT count(*) = 1 FROM cron.job_run_details WHERE jobid = $fo_none AND attempt = 2"),
+	'and is retried on the new primary');
 $deadline = $standby->safe_psql('postgres', "SELECT clock_timestamp() + interval '3 s'");
 wait_until_time($standby, $deadline);
 is( $standby->safe_psql('postgres',
 		"SELECT count(*) FROM cron.job_run_details WHERE jobid = $job{past}"),
 	'1', 'and it is not retried');
+is( $standby->safe_psql('postgres',
+		"SELECT count(*) FROM cron.job_run_details WHERE jobid = $fo_done"),
+	'1', 'nor is the run that committed');
+is($standby->safe_psql('postgres', "SELECT count(*) FROM runs WHERE jobid = $fo_done"),
+	'1', 'its work was done once');
 $standby->stop;
 done_testing();
