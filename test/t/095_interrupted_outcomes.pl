@@ -110,6 +110,28 @@ is( sql(qq{SELECT count(*) FROM cron.job_run_details a JOIN cron.job_run_details
 	'0', 'no two runs of the queue job overlapped across the launcher restart');
 
 # ---------------------------------------------------------------------
+# Recording a run's commits never changes its outcome: serializable and
+# repeatable-read commands that read the history while the launcher
+# updates their row ('running'), a read-only one
+# ---------------------------------------------------------------------
+sql(q{CREATE TABLE iso_runs (level text)});
+my @iso;
+for my $level ('SERIALIZABLE', 'REPEATABLE READ')
+{
+	push @iso, sql(qq{SELECT cron.schedule('iso $level', '0 0 1 1 *',
+        \$\$SET TRANSACTION ISOLATION LEVEL $level;
+          SELECT count(*) FROM cron.job_run_details; SELECT pg_sleep(0.3);
+          INSERT INTO public.iso_runs VALUES ('$level')\$\$)});
+}
+push @iso, sql(q{SELECT cron.schedule('iso read only', '0 0 1 1 *',
+    $$SET TRANSACTION READ ONLY; SELECT count(*) FROM cron.job_run_details$$)});
+sql("SELECT cron.run_job($_)") for @iso;
+ok(wait_finished_runs($node, $_, 1), "isolation job $_ ends") for @iso;
+is( sql("SELECT string_agg(status, ',') FROM cron.job_run_details WHERE jobid IN (" . join(',', @iso) . ")"),
+	'succeeded,succeeded,succeeded', 'they all succeed');
+is(sql('SELECT count(*) FROM iso_runs'), '2', 'and the writing ones committed');
+
+# ---------------------------------------------------------------------
 # A crash: a run's own commits (cron.run_commits, 1.2) say what of its
 # command committed
 # ---------------------------------------------------------------------

@@ -1,8 +1,9 @@
-# ALTER EXTENSION pg_beat UPDATE from 1.0 to 1.1: an upgraded installation
-# has exactly the catalog of a fresh 1.1 (pg_dump --schema-only, \dx+ and a
-# description of every object of the extension), keeps its jobs, history,
-# options and statistics, and its launcher keeps running across the update
-# and runs the jobs scheduled under 1.0, and the new features, afterwards.
+# ALTER EXTENSION pg_beat UPDATE from 1.0 to 1.1, then to 1.2, and from 1.1
+# to 1.2: an upgraded installation has exactly the catalog of a fresh 1.2
+# (pg_dump --schema-only, \dx+ and a description of every object of the
+# extension), keeps its jobs, history, options and statistics, and its
+# launcher keeps running across the updates and runs the jobs scheduled
+# under 1.0, and the new features, afterwards.
 use strict;
 use warnings;
 
@@ -14,7 +15,13 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 
 my $old   = beat_node('upgraded', extension => 0);
+my $from11 = beat_node('from11', extension => 0);
 my $fresh = beat_node('fresh');
+$from11->safe_psql('postgres', q{CREATE EXTENSION pg_beat VERSION '1.1'});
+is($from11->safe_psql('postgres', "SELECT extversion FROM pg_extension WHERE extname = 'pg_beat'"),
+	'1.1', 'a 1.1 installation');
+is($fresh->safe_psql('postgres', "SELECT extversion FROM pg_extension WHERE extname = 'pg_beat'"),
+	'1.2', 'a fresh installation is 1.2');
 
 $old->safe_psql('postgres', q{
 CREATE EXTENSION pg_beat VERSION '1.0';
@@ -57,9 +64,9 @@ my $hist_before = $old->safe_psql('postgres',
 my $stats_before = $old->safe_psql('postgres',
 	"SELECT string_agg(jobid || ':' || total_runs, ',' ORDER BY jobid) FROM cron.job_stats");
 
-$old->safe_psql('postgres', 'ALTER EXTENSION pg_beat UPDATE');
+$old->safe_psql('postgres', "ALTER EXTENSION pg_beat UPDATE TO '1.1'");
 is($old->safe_psql('postgres', "SELECT extversion FROM pg_extension WHERE extname = 'pg_beat'"),
-	'1.1', 'ALTER EXTENSION pg_beat UPDATE brings it to 1.1');
+	'1.1', "ALTER EXTENSION pg_beat UPDATE TO '1.1'");
 is($old->safe_psql('postgres', $snapshot), $jobs_before, 'every job and option is kept');
 is( $old->safe_psql('postgres',
 		"SELECT string_agg(runid || status, ',' ORDER BY runid) FROM cron.job_run_details"
@@ -87,6 +94,37 @@ ok( poll_within(
 		$old, 'postgres',
 		"SELECT slots_done_until IS NOT NULL FROM cron.job_stats WHERE jobid = $tick"),
 	'the launcher writes the 1.1 progress columns after the update');
+
+# to 1.2, with a run in flight: its commits were not recorded from its
+# start, and the update marks it so (a restart must not read "nothing
+# committed" from the absence of rows)
+my $slow = $old->safe_psql('postgres',
+	q{SELECT cron.schedule('slow', '0 0 1 1 *', 'SELECT pg_sleep(30)')});
+$old->safe_psql('postgres', "SELECT cron.run_job($slow)");
+ok( poll_within(
+		$old, 'postgres',
+		"SELECT count(*) = 1 FROM cron.job_run_details WHERE jobid = $slow AND status = 'running'"),
+	'a run is in flight');
+$old->safe_psql('postgres', 'ALTER EXTENSION pg_beat UPDATE');
+is($old->safe_psql('postgres', "SELECT extversion FROM pg_extension WHERE extname = 'pg_beat'"),
+	'1.2', 'ALTER EXTENSION pg_beat UPDATE brings it to 1.2');
+is( $old->safe_psql('postgres',
+		"SELECT count(*) FROM cron.run_commits c JOIN cron.job_run_details r USING (runid)"
+		  . " WHERE r.jobid = $slow AND c.final IS NULL"),
+	'1', 'the run in flight is marked as begun before 1.2');
+$old->safe_psql('postgres', "SELECT cron.unschedule($slow)");
+is(launcher_pid($old), $pid_before, 'the same launcher ran across both updates');
+
+# a run records its commits after the update: the second part of this
+# command sees the row of the first part's commit
+my $writes = $old->safe_psql('postgres',
+	q{SELECT cron.schedule('writes', '0 0 1 1 *', $$INSERT INTO ticks (job) VALUES ('writes'); COMMIT;
+      INSERT INTO ticks (job) SELECT 'commits ' || count(*) FROM cron.run_commits
+       WHERE runid = current_setting('cron.run_id')::bigint AND NOT final$$)});
+$old->safe_psql('postgres', "SELECT cron.run_job($writes)");
+ok(wait_finished_runs($old, $writes, 1), 'a writing job runs on 1.2');
+is($old->safe_psql('postgres', "SELECT string_agg(job, ',' ORDER BY job) FROM ticks WHERE job LIKE 'commits%' OR job = 'writes'"),
+	'commits 1,writes', 'and records its commit in its own transaction');
 
 # the new features work on the upgraded installation
 my $after = $old->safe_psql('postgres',
@@ -141,11 +179,15 @@ my $desc_old   = $old->safe_psql('postgres', $describe);
 my $desc_fresh = $fresh->safe_psql('postgres', $describe);
 ok(length($desc_fresh) > 1000, 'the description of the catalog is not empty');
 is($desc_old, $desc_fresh,
-	'an upgraded 1.0 has exactly the catalog of a fresh 1.1 (columns, constraints, indexes, triggers, policies, functions, views, grants, comments, members)');
+	'an upgraded 1.0 has exactly the catalog of a fresh 1.2 (columns, constraints, indexes, triggers, policies, functions, views, grants, comments, members)');
+is($from11->safe_psql('postgres', 'ALTER EXTENSION pg_beat UPDATE; ' . $describe), $desc_fresh,
+	'so has an upgraded 1.1');
 
 my $dx = q{\dx+ pg_beat};
 is($old->safe_psql('postgres', $dx), $fresh->safe_psql('postgres', $dx),
 	'\dx+ pg_beat lists the same objects');
+is($from11->safe_psql('postgres', $dx), $fresh->safe_psql('postgres', $dx),
+	'also after an update from 1.1');
 
 # The application's own table goes: the dumps compare pg_beat's objects.
 $old->safe_psql('postgres', 'DROP TABLE ticks; REVOKE USAGE ON SCHEMA cron FROM app');
@@ -171,6 +213,7 @@ sub dump_of
 my $dump_fresh = dump_of($fresh);
 like($dump_fresh, qr/CREATE EXTENSION IF NOT EXISTS pg_beat/, 'the dump creates the extension');
 is(dump_of($old), $dump_fresh, 'pg_dump --schema-only is the same for both');
+is(dump_of($from11), $dump_fresh, 'and after an update from 1.1');
 
 # a binary-upgrade dump lists every member object one by one
 my $members_fresh = dump_of($fresh, '--binary-upgrade');
@@ -180,5 +223,6 @@ is(dump_of($old, '--binary-upgrade'), $members_fresh,
 	'pg_dump --binary-upgrade (every member object) is the same for both');
 
 $old->stop;
+$from11->stop;
 $fresh->stop;
 done_testing();
