@@ -495,8 +495,12 @@ beat_catalog_close_interrupted_runs(const int64 *keep, int nkeep,
 								"   (r.database OPERATOR(pg_catalog.=) pg_catalog.current_database()::pg_catalog.text"
 								"    AND r.node OPERATOR(pg_catalog.~~) '% (timeline %)'"
 								"    AND NOT COALESCE(pg_catalog.bool_or(c.runid IS NOT NULL AND c.final IS NULL), false)) AS tracked,"
-								"   pg_catalog.count(c.final) AS commits,"
-								"   COALESCE(pg_catalog.bool_or(c.final), false) AS finished"
+								"   pg_catalog.count(c.final) FILTER (WHERE c.xid IS NULL) AS commits,"
+								"   COALESCE(pg_catalog.bool_or(c.final) FILTER (WHERE c.xid IS NULL), false)"
+								"   OR COALESCE(pg_catalog.bool_or(CASE WHEN c.xid OPERATOR(pg_catalog.<)"
+								"      pg_catalog.pg_snapshot_xmax(pg_catalog.pg_current_snapshot())"
+								"     THEN pg_catalog.pg_xact_status(c.xid) END"
+								"     OPERATOR(pg_catalog.=) 'committed'), false) AS finished"
 								"  FROM cron.job_run_details r"
 								"  LEFT JOIN cron.run_commits c ON c.runid OPERATOR(pg_catalog.=) r.runid"
 								"  WHERE r.status OPERATOR(pg_catalog.=) ANY (ARRAY['starting', 'running']::pg_catalog.text[])"
@@ -505,12 +509,12 @@ beat_catalog_close_interrupted_runs(const int64 *keep, int nkeep,
 								" closed AS ("
 								"  UPDATE cron.job_run_details r SET"
 								"   status = CASE"
-								"    WHEN i.tracked AND i.finished THEN 'succeeded'"
+								"    WHEN i.finished THEN 'succeeded'"
 								"    WHEN $2 IS NOT NULL AND r.status OPERATOR(pg_catalog.=) 'starting'"
 								"     AND r.scheduled_time OPERATOR(pg_catalog.>) $2 THEN 'skipped'"
 								"    ELSE 'failed' END,"
 								"   return_message = CASE"
-								"    WHEN i.tracked AND i.finished THEN $6"
+								"    WHEN i.finished THEN $6"
 								"    WHEN $2 IS NOT NULL AND r.status OPERATOR(pg_catalog.=) 'starting'"
 								"     AND r.scheduled_time OPERATOR(pg_catalog.>) $2 THEN $3"
 								"    WHEN i.tracked AND i.commits OPERATOR(pg_catalog.=) 0 THEN $7"
@@ -531,6 +535,38 @@ beat_catalog_close_interrupted_runs(const int64 *keep, int nkeep,
 	return (uint64) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 												 SPI_tuptable->tupdesc, 1,
 												 &isnull));
+}
+
+/*
+ * Record that the final commit of each of these runs (sessions in other
+ * databases, run_commits.c) is the transaction fxids[i], before it commits.
+ */
+void
+beat_catalog_record_final_commits(const int64 *runids, const uint64 *fxids,
+								  int n)
+{
+	Oid			argtypes[2] = {INT8ARRAYOID, INT8ARRAYOID};
+	Datum		values[2];
+	Datum	   *r = palloc(sizeof(Datum) * n);
+	Datum	   *x = palloc(sizeof(Datum) * n);
+	int			i;
+	int			ret;
+
+	for (i = 0; i < n; i++)
+	{
+		r[i] = Int64GetDatum(runids[i]);
+		x[i] = Int64GetDatum((int64) fxids[i]);
+	}
+	values[0] = PointerGetDatum(construct_array(r, n, INT8OID, 8,
+												FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	values[1] = PointerGetDatum(construct_array(x, n, INT8OID, 8,
+												FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	ret = SPI_execute_with_args("INSERT INTO cron.run_commits (runid, final, xid)"
+								" SELECT r, true, x::pg_catalog.text::pg_catalog.xid8"
+								" FROM pg_catalog.unnest($1, $2) AS u (r, x)",
+								2, argtypes, values, NULL, false, 0);
+	if (ret != SPI_OK_INSERT)
+		elog(ERROR, "could not record final commits: SPI error %d", ret);
 }
 
 /*

@@ -158,6 +158,8 @@ extern void beat_catalog_update_stats(int64 jobid, const char *status,
 									  BeatFinalOutcome final);
 extern void beat_catalog_purge_stats(void);
 extern uint64 beat_catalog_forget_commits(void);
+extern void beat_catalog_record_final_commits(const int64 *runids,
+											  const uint64 *fxids, int n);
 extern List *beat_catalog_take_overdue(int64 default_usecs);
 extern uint64 beat_catalog_count_purgeable(int64 retention_usecs, int64 limit);
 

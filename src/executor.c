@@ -73,6 +73,7 @@ typedef struct ExecutorRun
 	bool		remote;
 	int32		nodeport;
 	bool		track_commits;	/* record its commits (run_commits.c) */
+	bool		commit_via_launcher;	/* ... through the launcher */
 	/* from the DSM segment, in executor_run_context */
 	char	   *command;
 	char	   *failed_run;
@@ -244,6 +245,7 @@ executor_take_run(BeatRunSlot *slot, ExecutorRun *run)
 	run->remote = slot->remote;
 	run->nodeport = slot->nodeport;
 	run->track_commits = slot->track_commits;
+	run->commit_via_launcher = slot->commit_via_launcher;
 }
 
 /*
@@ -540,7 +542,9 @@ executor_run_local(BeatRunSlot *slot, ExecutorRun *run)
 	MemoryContextSwitchTo(executor_run_context);
 	memset(&executor_outcome, 0, sizeof(executor_outcome));
 	if (run->track_commits)
-		beat_run_commits_begin(run->runid);
+		beat_run_commits_begin(run->runid, NULL);
+	else if (run->commit_via_launcher)
+		beat_run_commits_begin(run->runid, slot);
 	PG_TRY();
 	{
 		executor_outcome.message = beat_exec_command(run->command);

@@ -196,6 +196,9 @@ beat_launcher_main(Datum main_arg)
 			launcher_take_requests(it.now);
 		launcher_take_due(it.now, &it.refusals);
 
+		/* final commits that sessions in other databases wait to make */
+		launcher_record_commit_requests();
+
 		/* 3. runs that started or ended; idle sessions */
 		it.outcomes = launcher_collect_outcomes(&it.recorded, &it.done,
 												it.now);

@@ -46,6 +46,7 @@
 #include "utils/timestamp.h"
 
 #include "catalog.h"
+#include "launcher_xact.h"
 #include "guc.h"
 #include "launcher_jobs.h"
 #include "launcher_runs.h"
@@ -963,9 +964,16 @@ launcher_publish_run(LauncherNewRun *nr, bool remote)
 	slot->attempt = nr->attempt;
 	slot->remote = remote;
 	slot->nodeport = nr->job->row->nodeport;
-	/* only a session in our database can write our tables as it commits */
+	/*
+	 * Only a session in our database can write our tables as it commits;
+	 * one in another asks us to (launcher_record_commit_requests).
+	 */
 	slot->track_commits = ls->in_history && !remote &&
 		nr->database_oid == MyDatabaseId;
+	slot->commit_via_launcher = ls->in_history && !remote &&
+		nr->database_oid != MyDatabaseId && beat_catalog_is_1_2();
+	slot->commit_request = BEAT_COMMIT_NONE;
+	slot->commit_fxid = 0;
 	slot->encoding = GetDatabaseEncoding();
 	slot->command_handle = ls->command_seg ?
 		dsm_segment_handle(ls->command_seg) : DSM_HANDLE_INVALID;
@@ -1448,4 +1456,82 @@ launcher_slots_end_awaiting(void)
 		}
 		LWLockRelease(beat_shared->lock);
 	}
+}
+
+/* ----------------------------------------------------------------
+ * Final commits of sessions in other databases
+ * ----------------------------------------------------------------
+ */
+
+typedef struct LauncherCommitRequests
+{
+	int			n;
+	int		   *slotnos;
+	uint32	   *generations;
+	int64	   *runids;
+	uint64	   *fxids;
+} LauncherCommitRequests;
+
+static void
+launcher_record_commit_requests_xact(void *arg)
+{
+	LauncherCommitRequests *r = arg;
+
+	beat_catalog_record_final_commits(r->runids, r->fxids, r->n);
+}
+
+/*
+ * Record the final commits that sessions in other databases wait to make
+ * (run_commits.c), in a short transaction of their own, and let the
+ * sessions commit: recorded, or declined when the write failed.
+ */
+void
+launcher_record_commit_requests(void)
+{
+	LauncherCommitRequests r;
+	bool		recorded;
+	int			i;
+
+	r.n = 0;
+	r.slotnos = palloc(sizeof(int) * beat_shared->nslots);
+	r.generations = palloc(sizeof(uint32) * beat_shared->nslots);
+	r.runids = palloc(sizeof(int64) * beat_shared->nslots);
+	r.fxids = palloc(sizeof(uint64) * beat_shared->nslots);
+
+	LWLockAcquire(beat_shared->lock, LW_SHARED);
+	for (i = 0; i < beat_shared->nslots; i++)
+	{
+		BeatRunSlot *slot = &beat_shared->slots[i];
+
+		if (slot->commit_request != BEAT_COMMIT_PENDING)
+			continue;
+		r.slotnos[r.n] = i;
+		r.generations[r.n] = slot->generation;
+		r.runids[r.n] = slot->runid;
+		r.fxids[r.n] = slot->commit_fxid;
+		r.n++;
+	}
+	LWLockRelease(beat_shared->lock);
+	if (r.n == 0)
+		return;
+
+	recorded = beat_catalog_is_1_2() &&
+		launcher_guarded_xact(launcher_record_commit_requests_xact, &r,
+							  "record the final commits of runs in other databases");
+
+	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+	for (i = 0; i < r.n; i++)
+	{
+		BeatRunSlot *slot = &beat_shared->slots[r.slotnos[i]];
+
+		if (slot->generation != r.generations[i] ||
+			slot->commit_request != BEAT_COMMIT_PENDING ||
+			slot->commit_fxid != r.fxids[i])
+			continue;
+		slot->commit_request = recorded ? BEAT_COMMIT_RECORDED :
+			BEAT_COMMIT_DECLINED;
+		if (slot->worker_latch != NULL)
+			SetLatch(slot->worker_latch);
+	}
+	LWLockRelease(beat_shared->lock);
 }

@@ -64,6 +64,7 @@ extern TimestampTz launcher_enforce_deadlines(TimestampTz now);
 
 /* startup and stopping */
 extern void launcher_adopt_slots(void);
+extern void launcher_record_commit_requests(void);
 extern int	launcher_slots_runids(int64 *runids);
 extern bool launcher_slots_in_flight(void);
 extern int	launcher_slots_job_runs(int64 jobid);

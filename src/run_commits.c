@@ -16,38 +16,58 @@
  * all of it (a row marked final: the commit after the command's last
  * statement), or a part, and the run is recorded and retried accordingly.
  *
- * Sessions in other databases cannot write into the launcher's database in
- * their own transactions, nor can runs on other servers: their interrupted
- * runs keep an unknown outcome.
+ * A session in another database cannot write into the launcher's database
+ * in its own transactions.  Before its command's final commit it asks the
+ * launcher to record the transaction id instead, and waits until the
+ * launcher has committed that row: the row is then in the WAL before the
+ * command's commit, and a restart or a promoted standby asks pg_xact_status
+ * whether that transaction committed.  This proves only a success (the
+ * launcher may decline, and earlier commits of the command are not
+ * recorded): a run of which it proves nothing keeps an unknown outcome, as
+ * do runs on other servers.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "access/transam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_authid.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "pgstat.h"
+#include "storage/latch.h"
 #include "utils/lsyscache.h"
 #include "utils/snapmgr.h"
 
 #include "exec_command.h"
 #include "run_commits.h"
+#include "shmem.h"
 
 /* the run whose commits are recorded now; 0 between runs */
 static int64 run_commits_runid = 0;
 static bool run_commits_registered = false;
 
+/* in another database: its slot, where the launcher is asked */
+static BeatRunSlot *run_commits_slot = NULL;
+static uint32 run_commits_generation = 0;
+
+/* How often a session waiting for the launcher checks that one runs. */
+#define RUN_COMMITS_CHECK_MS 100
+
 static void run_commits_xact_callback(XactEvent event, void *arg);
 static void run_commits_record(bool final);
+static void run_commits_ask_launcher(FullTransactionId fxid);
 
 /*
  * Record the commits of this run's command, from now until
- * beat_run_commits_end.
+ * beat_run_commits_end: in the session's own transactions (the launcher's
+ * database) or, when slot is given (another database), by asking the
+ * launcher for the final one.
  */
 void
-beat_run_commits_begin(int64 runid)
+beat_run_commits_begin(int64 runid, BeatRunSlot *slot)
 {
 	if (!run_commits_registered)
 	{
@@ -55,12 +75,16 @@ beat_run_commits_begin(int64 runid)
 		run_commits_registered = true;
 	}
 	run_commits_runid = runid;
+	run_commits_slot = slot;
+	if (slot != NULL)
+		run_commits_generation = slot->generation;
 }
 
 void
 beat_run_commits_end(void)
 {
 	run_commits_runid = 0;
+	run_commits_slot = NULL;
 }
 
 static void
@@ -78,7 +102,10 @@ run_commits_xact_callback(XactEvent event, void *arg)
 		XactReadOnly)
 		return;
 
-	run_commits_record(beat_exec_command_final_commit());
+	if (run_commits_slot == NULL)
+		run_commits_record(beat_exec_command_final_commit());
+	else if (beat_exec_command_final_commit())
+		run_commits_ask_launcher(GetTopFullTransactionIdIfAny());
 }
 
 /*
@@ -128,4 +155,58 @@ run_commits_record(bool final)
 	SPI_finish();
 	PopActiveSnapshot();
 	SetUserIdAndSecContext(save_userid, save_sec_context);
+}
+
+/*
+ * Ask the launcher to record that this run's final commit is fxid, and wait
+ * until it has (or declined, or no launcher runs: then commit all the
+ * same, the run's outcome is only less certain after a crash).  A cancel or
+ * a termination meanwhile aborts the transaction, as during any commit
+ * wait; a row recorded for it then names a transaction that aborted.
+ */
+static void
+run_commits_ask_launcher(FullTransactionId fxid)
+{
+	BeatRunSlot *slot = run_commits_slot;
+	Latch	   *latch = NULL;
+	bool		asked = false;
+
+	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+	if (beat_shared->launcher_pid != 0 &&
+		slot->generation == run_commits_generation &&
+		slot->runid == run_commits_runid)
+	{
+		slot->commit_fxid = U64FromFullTransactionId(fxid);
+		slot->commit_request = BEAT_COMMIT_PENDING;
+		latch = beat_shared->launcher_latch;
+		asked = true;
+	}
+	LWLockRelease(beat_shared->lock);
+	if (!asked)
+		return;
+	if (latch != NULL)
+		SetLatch(latch);
+
+	for (;;)
+	{
+		bool		waiting;
+
+		LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+		waiting = slot->commit_request == BEAT_COMMIT_PENDING &&
+			slot->generation == run_commits_generation;
+		if (waiting && beat_shared->launcher_pid == 0)
+		{
+			/* the launcher went away: the next one may never look */
+			slot->commit_request = BEAT_COMMIT_DECLINED;
+			waiting = false;
+		}
+		LWLockRelease(beat_shared->lock);
+		if (!waiting)
+			break;
+
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 RUN_COMMITS_CHECK_MS, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+	}
 }

@@ -9,7 +9,9 @@
 #ifndef PG_BEAT_RUN_COMMITS_H
 #define PG_BEAT_RUN_COMMITS_H
 
-extern void beat_run_commits_begin(int64 runid);
+#include "shmem.h"
+
+extern void beat_run_commits_begin(int64 runid, BeatRunSlot *slot);
 extern void beat_run_commits_end(void);
 
 #endif							/* PG_BEAT_RUN_COMMITS_H */

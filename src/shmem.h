@@ -27,6 +27,18 @@ typedef enum BeatSlotState
 	BEAT_SLOT_IDLE				/* a pooled session waits for its next run */
 } BeatSlotState;
 
+/*
+ * A session in another database than the launcher's asks the launcher to
+ * record its command's final commit before it commits (run_commits.c).
+ */
+typedef enum BeatCommitRequest
+{
+	BEAT_COMMIT_NONE = 0,
+	BEAT_COMMIT_PENDING,		/* the session waits for the launcher */
+	BEAT_COMMIT_RECORDED,		/* committed in cron.run_commits */
+	BEAT_COMMIT_DECLINED		/* could not be recorded: commit anyway */
+} BeatCommitRequest;
+
 /* Why the launcher is stopping a run; the history row says so. */
 typedef enum BeatCancelReason
 {
@@ -76,6 +88,9 @@ typedef struct BeatRunSlot
 								 * command in cron.run_commits (it runs in
 								 * the launcher's database, and the run has
 								 * a history row) */
+	bool		commit_via_launcher;	/* ... or, in another database, asks
+										 * the launcher to record its final
+										 * commit (commit_request) */
 
 	/* the session: set by the worker */
 	Latch	   *worker_latch;	/* where the launcher hands over a run */
@@ -90,6 +105,8 @@ typedef struct BeatRunSlot
 	TimestampTz end_time;
 	bool		succeeded;
 	bool		recorded_running;	/* launcher wrote status 'running' */
+	BeatCommitRequest commit_request;	/* see BeatCommitRequest */
+	uint64		commit_fxid;	/* the final commit's FullTransactionId */
 	BeatCancelReason cancel_reason; /* set when the launcher stops it */
 	char		sqlstate[6];
 	char		message[BEAT_MESSAGE_SIZE];

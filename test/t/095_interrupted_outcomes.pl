@@ -156,11 +156,21 @@ my $done = sql(q{SELECT cron.schedule('done', '0 0 1 1 *',
       SELECT pg_advisory_xact_lock_shared(4242)$$)});
 sql("SELECT cron.alter_job($done, max_retries => 2, retry_delay => '1 second')");
 
+# the same in another database: the launcher records its final commit
+sql('CREATE DATABASE other');
+$node->safe_psql('other', 'CREATE TABLE xruns (runid bigint)');
+my $xdone = sql(q{SELECT cron.schedule_in_database('xdone', '0 0 1 1 *',
+    $$INSERT INTO public.xruns VALUES (current_setting('cron.run_id')::bigint);
+      SELECT pg_advisory_xact_lock_shared(4242)$$, 'other')});
+
 my $gate = $node->background_psql('postgres');
 $gate->query_safe('SELECT pg_advisory_lock(4242)');
+my $xgate = $node->background_psql('other');
+$xgate->query_safe('SELECT pg_advisory_lock(4242)');
 sql("SELECT cron.run_job($long)");
 sql("SELECT cron.run_job($none)");
 sql("SELECT cron.run_job($done)");
+sql("SELECT cron.run_job($xdone)");
 ok( poll_within(
 		$node, 'postgres',
 		"SELECT count(*) = 1 FROM long_runs WHERE runid IN"
@@ -168,24 +178,32 @@ ok( poll_within(
 	'the long run committed its first part');
 ok( poll_within(
 		$node, 'postgres',
-		"SELECT count(*) = 2 FROM pg_stat_activity WHERE application_name IN"
-		  . " ('pg_beat job $none', 'pg_beat job $done')"
+		"SELECT count(*) = 3 FROM pg_stat_activity WHERE application_name IN"
+		  . " ('pg_beat job $none', 'pg_beat job $done', 'pg_beat job $xdone')"
 		  . " AND wait_event IN ('PgSleep', 'advisory')"),
-	'the other two wait inside their transactions');
+	'the other three wait inside their transactions');
 my $partial   = sql("SELECT runid FROM cron.job_run_details WHERE jobid = $long");
 my $nothing   = sql("SELECT runid FROM cron.job_run_details WHERE jobid = $none");
 my $committed = sql("SELECT runid FROM cron.job_run_details WHERE jobid = $done");
+my $xcommitted = sql("SELECT runid FROM cron.job_run_details WHERE jobid = $xdone");
 my $holder = $node->background_psql('postgres');
 $holder->query_safe('BEGIN');
 $holder->query_safe(
-	"SELECT 1 FROM cron.job_run_details WHERE runid = $committed FOR UPDATE");
+	"SELECT 1 FROM cron.job_run_details WHERE runid IN ($committed, $xcommitted) FOR UPDATE");
 $gate->query_safe('SELECT pg_advisory_unlock(4242)');
+$xgate->query_safe('SELECT pg_advisory_unlock(4242)');
 ok( poll_within(
 		$node, 'postgres',
 		"SELECT count(*) = 1 FROM long_runs WHERE runid = $committed"),
 	'the gated run committed');
-like(sql("SELECT status FROM cron.job_run_details WHERE runid = $committed"),
-	qr/^(starting|running)$/, 'and its end is not recorded yet');
+ok( poll_within(
+		$node, 'other',
+		"SELECT count(*) = 1 FROM xruns WHERE runid = $xcommitted"),
+	'the gated run in the other database committed');
+like(sql("SELECT string_agg(status, ',') FROM cron.job_run_details WHERE runid IN ($committed, $xcommitted)"),
+	qr/^(starting|running),(starting|running)$/, 'and their ends are not recorded yet');
+is( sql("SELECT final FROM cron.run_commits WHERE runid = $xcommitted AND xid IS NOT NULL"),
+	't', 'the launcher recorded the other database\'s final transaction');
 is( sql("SELECT string_agg(final::text, ',') FROM cron.run_commits WHERE runid = $committed"),
 	'true', 'its final commit is recorded by the run itself');
 is( sql("SELECT string_agg(final::text, ',') FROM cron.run_commits WHERE runid = $partial"),
@@ -194,16 +212,20 @@ is(sql("SELECT count(*) FROM cron.run_commits WHERE runid = $nothing"),
 	'0', 'nothing of the uncommitted run');
 $node->stop('immediate');
 eval { $gate->quit; };
+eval { $xgate->quit; };
 eval { $holder->quit; };
 $node->start;
 ok( poll_within(
 		$node, 'postgres',
-		"SELECT count(*) = 0 FROM cron.job_run_details WHERE runid IN ($partial, $nothing, $committed)"
+		"SELECT count(*) = 0 FROM cron.job_run_details WHERE runid IN ($partial, $nothing, $committed, $xcommitted)"
 		  . " AND status IN ('starting', 'running')"),
 	'the crashed runs are closed');
 is( sql("SELECT status || '|' || return_message FROM cron.job_run_details WHERE runid = $committed"),
 	"succeeded|its command committed; the server restarted before the run's end was recorded",
 	'a run whose command committed succeeded, and it says so');
+is( sql("SELECT status || '|' || return_message FROM cron.job_run_details WHERE runid = $xcommitted"),
+	"succeeded|its command committed; the server restarted before the run's end was recorded",
+	'so did the one in the other database');
 is( sql("SELECT status || '|' || return_message FROM cron.job_run_details WHERE runid = $partial"),
 	'failed|server restarted while the run was in flight; part of its command had committed, so it is not retried',
 	'a run of which a part committed failed, and it says so');
@@ -217,8 +239,9 @@ ok( poll_within(
 # a retry would be due a second after the restart: give it three
 my $deadline = sql("SELECT clock_timestamp() + interval '3 s'");
 wait_until_time($node, $deadline);
-is(sql("SELECT count(*) FROM cron.job_run_details WHERE jobid IN ($long, $done)"),
-	'2', 'the others are not retried: their committed work is not done twice');
+is(sql("SELECT count(*) FROM cron.job_run_details WHERE jobid IN ($long, $done, $xdone)"),
+	'3', 'the others are not retried: their committed work is not done twice');
+is($node->safe_psql('other', 'SELECT count(*) FROM xruns'), '1', 'the other database\'s too');
 is(sql("SELECT count(*) FROM long_runs WHERE runid IN ($partial, $committed)"),
 	'2', 'their work was done once');
 is(sql("SELECT count(*) FROM long_runs WHERE runid = $nothing"),
