@@ -412,8 +412,12 @@ beat_catalog_update_run(const BeatRunOutcome *outcome)
  * ran in this database wrote a row into cron.run_commits inside each of its
  * command's writing transactions (run_commits.c), so its rows say what
  * committed: the final commit (the run succeeded), nothing (it failed, and
- * may be retried), or a part (it failed, and is not retried: running it
- * again could do that part twice).  Without such rows (a run in another
+ * may be retried; or, still 'starting', it may not have begun: it took no
+ * effect and is skipped, its slot runs again within the misfire grace), or
+ * a part (it failed, and is not retried: running it again could do that
+ * part twice).  A run in another database had the launcher record its
+ * final transaction's id before it committed: pg_xact_status proves that
+ * one a success.  Without such rows (a run in another
  * database or on another server, or in flight when 1.2 was installed), the
  * WAL still bounds it after a promotion: every transaction of a run's
  * command commits after its slot (after its start, once 'running'), so
@@ -429,10 +433,10 @@ uint64
 beat_catalog_close_interrupted_runs(const int64 *keep, int nkeep,
 									bool promoted, TimestampTz survived_until)
 {
-	Oid			argtypes[8] = {INT8ARRAYOID, TIMESTAMPTZOID, TEXTOID, TEXTOID,
-	TEXTOID, TEXTOID, TEXTOID, TEXTOID};
-	Datum		values[8];
-	char		nulls[8] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	Oid			argtypes[9] = {INT8ARRAYOID, TIMESTAMPTZOID, TEXTOID, TEXTOID,
+	TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum		values[9];
+	char		nulls[9] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
 	const char *what = promoted ?
 		"primary changed: the run was in flight on the previous primary when this server was promoted" :
 		"server restarted while the run was in flight";
@@ -459,6 +463,8 @@ beat_catalog_close_interrupted_runs(const int64 *keep, int nkeep,
 									"its command committed; the server restarted before the run's end was recorded");
 	values[6] = CStringGetTextDatum(psprintf("%s, before any of its command committed", what));
 	values[7] = CStringGetTextDatum(psprintf("%s; %s", what, BEAT_PARTLY_COMMITTED));
+	values[8] = CStringGetTextDatum(promoted ? BEAT_NOT_BEGUN_PROMOTED :
+									BEAT_NOT_BEGUN_RESTART);
 
 	if (!catalog_1_2)
 	{
@@ -512,11 +518,15 @@ beat_catalog_close_interrupted_runs(const int64 *keep, int nkeep,
 								"    WHEN i.finished THEN 'succeeded'"
 								"    WHEN $2 IS NOT NULL AND r.status OPERATOR(pg_catalog.=) 'starting'"
 								"     AND r.scheduled_time OPERATOR(pg_catalog.>) $2 THEN 'skipped'"
+								"    WHEN i.tracked AND i.commits OPERATOR(pg_catalog.=) 0"
+								"     AND r.status OPERATOR(pg_catalog.=) 'starting' THEN 'skipped'"
 								"    ELSE 'failed' END,"
 								"   return_message = CASE"
 								"    WHEN i.finished THEN $6"
 								"    WHEN $2 IS NOT NULL AND r.status OPERATOR(pg_catalog.=) 'starting'"
 								"     AND r.scheduled_time OPERATOR(pg_catalog.>) $2 THEN $3"
+								"    WHEN i.tracked AND i.commits OPERATOR(pg_catalog.=) 0"
+								"     AND r.status OPERATOR(pg_catalog.=) 'starting' THEN $9"
 								"    WHEN i.tracked AND i.commits OPERATOR(pg_catalog.=) 0 THEN $7"
 								"    WHEN $2 IS NOT NULL AND r.status OPERATOR(pg_catalog.=) 'running'"
 								"     AND r.start_time OPERATOR(pg_catalog.>) $2 THEN $4"
@@ -529,7 +539,7 @@ beat_catalog_close_interrupted_runs(const int64 *keep, int nkeep,
 								"  DELETE FROM cron.run_commits c USING closed"
 								"  WHERE c.runid OPERATOR(pg_catalog.=) closed.runid)"
 								" SELECT pg_catalog.count(*) FROM closed",
-								8, argtypes, values, nulls, false, 0);
+								9, argtypes, values, nulls, false, 0);
 	if (ret != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "could not close interrupted runs: SPI error %d", ret);
 	return (uint64) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
@@ -651,7 +661,8 @@ beat_catalog_load_retries(MemoryContext cxt)
 					  "         AND r.return_message NOT LIKE '%" BEAT_PARTLY_COMMITTED "'"
 					  "         AND r.end_time > now() - '1 day'::interval)"
 					  "        OR (r.status = 'skipped'"
-					  "         AND r.return_message = '" BEAT_NOT_BEGUN_PROMOTED "'"
+					  "         AND r.return_message IN ('" BEAT_NOT_BEGUN_PROMOTED "',"
+					  "                                  '" BEAT_NOT_BEGUN_RESTART "')"
 					  "         AND r.scheduled_time > now() - '" CppAsString2(BEAT_MISFIRE_GRACE_SECONDS) " s'::interval))"
 					  "   AND j.active"
 					  "   AND NOT EXISTS (SELECT 1 FROM cron.job_run_details n"

@@ -171,6 +171,8 @@ extern uint64 beat_catalog_count_purgeable(int64 retention_usecs, int64 limit);
 	"its command may have committed, so its outcome is unknown and it is not retried"
 #define BEAT_PARTLY_COMMITTED \
 	"part of its command had committed, so it is not retried"
+#define BEAT_NOT_BEGUN_RESTART \
+	"job run skipped: the server restarted before the run took effect (none of its command committed)"
 #define BEAT_NOT_BEGUN_PROMOTED \
 	"job run skipped: the primary changed before the run took effect (none of its work reached this server)"
 

@@ -163,6 +163,10 @@ my $xdone = sql(q{SELECT cron.schedule_in_database('xdone', '0 0 1 1 *',
     $$INSERT INTO public.xruns VALUES (current_setting('cron.run_id')::bigint);
       SELECT pg_advisory_xact_lock_shared(4242)$$, 'other')});
 
+# a run that waits for its exclusive group: 'starting', nothing began
+my $hold = sql(q{SELECT cron.schedule('hold', '0 0 1 1 *', 'SELECT pg_sleep(60)')});
+sql("SELECT cron.alter_job($hold, exclusive_group => 'g')");
+
 my $gate = $node->background_psql('postgres');
 $gate->query_safe('SELECT pg_advisory_lock(4242)');
 my $xgate = $node->background_psql('other');
@@ -171,6 +175,24 @@ sql("SELECT cron.run_job($long)");
 sql("SELECT cron.run_job($none)");
 sql("SELECT cron.run_job($done)");
 sql("SELECT cron.run_job($xdone)");
+sql("SELECT cron.run_job($hold)");
+ok( poll_within(
+		$node, 'postgres',
+		"SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name = 'pg_beat job $hold'"
+		  . " AND wait_event = 'PgSleep'"),
+	'a run of group g goes');
+my $waits = sql(q{SELECT cron.schedule('waits', '* * * * * *', 'SELECT 1')});
+sql("SELECT cron.alter_job($waits, exclusive_group => 'g')");
+ok( poll_within(
+		$node, 'postgres',
+		"SELECT count(*) = 1 FROM cron.running_runs() WHERE jobid = $waits"
+		  . " AND wait_event = 'WaitingForExclusiveGroup'"),
+	'another waits for it, recorded starting');
+my ($waiting, $waiting_slot) = split /\|/, sql("SELECT runid || '|' || scheduled_time FROM cron.job_run_details WHERE jobid = $waits");
+ok( poll_within(
+		$node, 'postgres',
+		"SELECT status = 'running' FROM cron.job_run_details WHERE jobid = $none"),
+	'the uncommitted run is recorded running');
 ok( poll_within(
 		$node, 'postgres',
 		"SELECT count(*) = 1 FROM long_runs WHERE runid IN"
@@ -217,7 +239,7 @@ eval { $holder->quit; };
 $node->start;
 ok( poll_within(
 		$node, 'postgres',
-		"SELECT count(*) = 0 FROM cron.job_run_details WHERE runid IN ($partial, $nothing, $committed, $xcommitted)"
+		"SELECT count(*) = 0 FROM cron.job_run_details WHERE runid IN ($partial, $nothing, $committed, $xcommitted, $waiting)"
 		  . " AND status IN ('starting', 'running')"),
 	'the crashed runs are closed');
 is( sql("SELECT status || '|' || return_message FROM cron.job_run_details WHERE runid = $committed"),
@@ -232,6 +254,15 @@ is( sql("SELECT status || '|' || return_message FROM cron.job_run_details WHERE 
 is( sql("SELECT status || '|' || return_message FROM cron.job_run_details WHERE runid = $nothing"),
 	'failed|server restarted while the run was in flight, before any of its command committed',
 	'a run of which nothing committed failed');
+is( sql("SELECT status || '|' || return_message FROM cron.job_run_details WHERE runid = $waiting"),
+	'skipped|job run skipped: the server restarted before the run took effect (none of its command committed)',
+	'a run still starting of which nothing committed took no effect: skipped');
+ok( poll_within(
+		$node, 'postgres',
+		"SELECT count(*) = 1 FROM cron.job_run_details WHERE jobid = $waits"
+		  . " AND scheduled_time = '$waiting_slot' AND attempt = 2 AND status = 'succeeded'"),
+	'and its slot runs late, once, within the misfire grace');
+sql("SELECT cron.unschedule($waits)");
 ok( poll_within(
 		$node, 'postgres',
 		"SELECT count(*) = 1 FROM cron.job_run_details WHERE jobid = $none AND attempt = 2"),
@@ -295,6 +326,10 @@ ok( poll_within(
 		  . " ('pg_beat job $fo_done', 'pg_beat job $fo_none')"
 		  . " AND wait_event IN ('PgSleep', 'advisory')"),
 	'two runs wait inside their transactions on the primary');
+ok( poll_within(
+		$primary, 'postgres',
+		"SELECT status = 'running' FROM cron.job_run_details WHERE jobid = $fo_none"),
+	'the uncommitted one is recorded running');
 my $fo_committed = $primary->safe_psql('postgres',
 	"SELECT runid FROM cron.job_run_details WHERE jobid = $fo_done");
 my $fo_nothing = $primary->safe_psql('postgres',
