@@ -573,7 +573,7 @@ beat_catalog_record_final_commits(const int64 *runids, const uint64 *fxids,
 												FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	ret = SPI_execute_with_args("INSERT INTO cron.run_commits (runid, final, xid)"
 								" SELECT r, true, x::pg_catalog.text::pg_catalog.xid8"
-								" FROM pg_catalog.unnest($1, $2) AS u (r, x)",
+								" FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2)) AS u (r, x)",
 								2, argtypes, values, NULL, false, 0);
 	if (ret != SPI_OK_INSERT)
 		elog(ERROR, "could not record final commits: SPI error %d", ret);

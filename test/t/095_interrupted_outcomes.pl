@@ -181,14 +181,15 @@ ok( poll_within(
 		"SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name = 'pg_beat job $hold'"
 		  . " AND wait_event = 'PgSleep'"),
 	'a run of group g goes');
-my $waits = sql(q{SELECT cron.schedule('waits', '* * * * * *', 'SELECT 1')});
-sql("SELECT cron.alter_job($waits, exclusive_group => 'g')");
+my $waits = sql(q{SELECT cron.schedule_in_database('waits', '* * * * * *', 'SELECT 1', 'postgres',
+    exclusive_group => 'g')});
 ok( poll_within(
 		$node, 'postgres',
 		"SELECT count(*) = 1 FROM cron.running_runs() WHERE jobid = $waits"
 		  . " AND wait_event = 'WaitingForExclusiveGroup'"),
 	'another waits for it, recorded starting');
-my ($waiting, $waiting_slot) = split /\|/, sql("SELECT runid || '|' || scheduled_time FROM cron.job_run_details WHERE jobid = $waits");
+my ($waiting, $waiting_slot) = split /\|/,
+  sql("SELECT runid || '|' || scheduled_time FROM cron.job_run_details WHERE jobid = $waits ORDER BY runid LIMIT 1");
 ok( poll_within(
 		$node, 'postgres',
 		"SELECT status = 'running' FROM cron.job_run_details WHERE jobid = $none"),
