@@ -2038,3 +2038,139 @@ CREATE FUNCTION cron.delete_run_details(ended_before timestamptz DEFAULT pg_cata
     AS 'MODULE_PATHNAME', 'cron_api_call';
 COMMENT ON FUNCTION cron.delete_run_details(timestamptz, bigint)
     IS 'delete the history of your runs that ended before ended_before (default now), of one job or of all; returns how many rows; runs in flight are kept';
+
+-- ---- cron.rename_job and cron.reset_job -----------------------------------
+
+-- Two writes ordinary roles made with UPDATE before 1.2 and that
+-- cron.alter_job cannot express: a new name (a rename keeps the job's
+-- dependents: cron.job_renamed() rewrites their schedules), and a setting
+-- back to its default (alter_job reads NULL as "unchanged").
+
+CREATE FUNCTION cron._rename_job_impl(api_caller oid, job_id bigint, new_name text)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    v_caller text;
+    v_sees_all boolean;
+    v_owner text;
+BEGIN
+    IF job_id IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
+            MESSAGE = 'job id must not be null';
+    END IF;
+    -- the jobs row-level security would show the caller (see _unschedule_impl)
+    SELECT r.rolname, r.rolsuper OR r.rolbypassrls
+                      OR pg_catalog.pg_has_role(r.oid, c.relowner, 'USAGE')
+      INTO v_caller, v_sees_all
+      FROM pg_catalog.pg_roles r, pg_catalog.pg_class c
+     WHERE r.oid OPERATOR(pg_catalog.=) api_caller
+       AND c.oid OPERATOR(pg_catalog.=) 'cron.job'::pg_catalog.regclass;
+    BEGIN
+        UPDATE cron.job j SET jobname = new_name
+         WHERE j.jobid OPERATOR(pg_catalog.=) job_id
+           AND (v_sees_all OR j.username OPERATOR(pg_catalog.=) v_caller)
+        RETURNING j.username INTO v_owner;
+    EXCEPTION WHEN unique_violation THEN
+        RAISE EXCEPTION USING ERRCODE = 'unique_violation',
+            MESSAGE = pg_catalog.format('job name "%s" is already taken', new_name),
+            DETAIL = 'A job name is unique among the jobs of its owner.',
+            HINT = 'Rename or unschedule the other job first.';
+    END;
+    IF v_owner IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'undefined_object',
+            MESSAGE = pg_catalog.format('could not find valid entry for job %s', job_id),
+            DETAIL = 'There is no job with that id that you own.';
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION cron._rename_job_impl(oid, bigint, text)
+    IS 'implementation of cron.rename_job, called as the extension''s owner for the role api_caller';
+REVOKE ALL ON FUNCTION cron._rename_job_impl(oid, bigint, text) FROM PUBLIC;
+
+CREATE FUNCTION cron.rename_job(job_id bigint, new_name text)
+    RETURNS void
+    LANGUAGE C
+    AS 'MODULE_PATHNAME', 'cron_api_call';
+COMMENT ON FUNCTION cron.rename_job(bigint, text)
+    IS 'give one of your jobs a new name (NULL: no name); the schedules of the jobs that run after it name it anew';
+
+CREATE FUNCTION cron._reset_job_impl(api_caller oid, job_id bigint, settings text[])
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    v_known text[] := ARRAY['timezone', 'timeout', 'max_retries', 'retry_delay',
+                            'overlap_policy', 'misfire_policy', 'on_failure',
+                            'overdue_after', 'exclusive_group'];
+    v_caller text;
+    v_sees_all boolean;
+    v_unknown text;
+BEGIN
+    IF job_id IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
+            MESSAGE = 'job id must not be null';
+    END IF;
+    IF settings IS NULL OR pg_catalog.array_position(settings, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
+            MESSAGE = 'setting names must not be null';
+    END IF;
+    SELECT s INTO v_unknown
+      FROM pg_catalog.unnest(settings) s
+     WHERE s OPERATOR(pg_catalog.<>) ALL (v_known)
+     LIMIT 1;
+    IF v_unknown IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = pg_catalog.format('cannot reset job setting "%s"', v_unknown),
+            HINT = 'Settings that have a default: ' OPERATOR(pg_catalog.||)
+                   pg_catalog.array_to_string(v_known, ', ') OPERATOR(pg_catalog.||)
+                   '.  Use cron.alter_job to change the others.';
+    END IF;
+    -- the jobs row-level security would show the caller (see _unschedule_impl)
+    SELECT r.rolname, r.rolsuper OR r.rolbypassrls
+                      OR pg_catalog.pg_has_role(r.oid, c.relowner, 'USAGE')
+      INTO v_caller, v_sees_all
+      FROM pg_catalog.pg_roles r, pg_catalog.pg_class c
+     WHERE r.oid OPERATOR(pg_catalog.=) api_caller
+       AND c.oid OPERATOR(pg_catalog.=) 'cron.job'::pg_catalog.regclass;
+    -- the defaults of a new job (cron.job's column defaults, and NULL)
+    UPDATE cron.job j SET
+        timezone = CASE WHEN 'timezone' OPERATOR(pg_catalog.=) ANY (settings)
+                        THEN NULL ELSE j.timezone END,
+        timeout = CASE WHEN 'timeout' OPERATOR(pg_catalog.=) ANY (settings)
+                       THEN NULL ELSE j.timeout END,
+        max_retries = CASE WHEN 'max_retries' OPERATOR(pg_catalog.=) ANY (settings)
+                           THEN 0 ELSE j.max_retries END,
+        retry_delay = CASE WHEN 'retry_delay' OPERATOR(pg_catalog.=) ANY (settings)
+                           THEN '10 seconds'::pg_catalog.interval ELSE j.retry_delay END,
+        overlap_policy = CASE WHEN 'overlap_policy' OPERATOR(pg_catalog.=) ANY (settings)
+                              THEN 'queue' ELSE j.overlap_policy END,
+        misfire_policy = CASE WHEN 'misfire_policy' OPERATOR(pg_catalog.=) ANY (settings)
+                              THEN 'skip' ELSE j.misfire_policy END,
+        on_failure = CASE WHEN 'on_failure' OPERATOR(pg_catalog.=) ANY (settings)
+                          THEN NULL ELSE j.on_failure END,
+        overdue_after = CASE WHEN 'overdue_after' OPERATOR(pg_catalog.=) ANY (settings)
+                             THEN NULL ELSE j.overdue_after END,
+        exclusive_group = CASE WHEN 'exclusive_group' OPERATOR(pg_catalog.=) ANY (settings)
+                               THEN NULL ELSE j.exclusive_group END
+    WHERE j.jobid OPERATOR(pg_catalog.=) job_id
+      AND (v_sees_all OR j.username OPERATOR(pg_catalog.=) v_caller);
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'undefined_object',
+            MESSAGE = pg_catalog.format('could not find valid entry for job %s', job_id),
+            DETAIL = 'There is no job with that id that you own.';
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION cron._reset_job_impl(oid, bigint, text[])
+    IS 'implementation of cron.reset_job, called as the extension''s owner for the role api_caller';
+REVOKE ALL ON FUNCTION cron._reset_job_impl(oid, bigint, text[]) FROM PUBLIC;
+
+CREATE FUNCTION cron.reset_job(job_id bigint, VARIADIC settings text[])
+    RETURNS void
+    LANGUAGE C
+    AS 'MODULE_PATHNAME', 'cron_api_call';
+COMMENT ON FUNCTION cron.reset_job(bigint, text[])
+    IS 'set settings of one of your jobs back to their defaults (timezone, timeout, on_failure, overdue_after, exclusive_group: none), which cron.alter_job cannot';

@@ -112,7 +112,14 @@ SELECT cron.alter_job(jobid, username => 'beat_alice') FROM cron.job WHERE jobna
 UPDATE cron.job SET username = 'beat_alice' WHERE jobname = 'bob-job';
 -- his own job he may change, run and remove
 SELECT cron.alter_job(jobid, schedule => '0 12 29 2 *', timeout => '1 minute') FROM cron.job WHERE jobname = 'bob-job';
-SELECT cron.schedule('bob-after', 'after bob-job', 'SELECT 2');
+-- (1.2) ... rename, and set back to its default: what he did with UPDATE
+SELECT cron.rename_job(jobid, 'bob-renamed') FROM cron.job WHERE jobname = 'bob-job';
+SELECT cron.schedule('bob-after', 'after bob-renamed', 'SELECT 2');
+SELECT cron.rename_job(jobid, 'bob-job') FROM cron.job WHERE jobname = 'bob-renamed';
+SELECT cron.reset_job(jobid, 'timeout') FROM cron.job WHERE jobname = 'bob-job';
+SELECT jobname, schedule, timeout FROM cron.job ORDER BY jobid;
+SELECT cron.rename_job(1001, 'bob-2');
+SELECT cron.reset_job(1001, 'timeout');
 SELECT cron.unschedule('bob-job');
 SELECT cron.unschedule('bob-job', cascade => true);
 SELECT cron.schedule('bob-job', '0 0 29 2 *', 'SELECT 1');
