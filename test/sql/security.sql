@@ -181,6 +181,24 @@ REVOKE INSERT, UPDATE, DELETE ON cron.job FROM beat_alice;
 REVOKE USAGE ON SEQUENCE cron.jobid_seq FROM beat_alice;
 SELECT jobname, username, command FROM cron.job ORDER BY jobid;
 
+-- The triggers' own queries see the rows row-level security shows the
+-- caller, though the API writes as the extension's owner: a dependency on
+-- another role's job (only a superuser's restore writes one) is invisible
+-- to alice, as when she wrote the table herself, and her job goes.
+SET ROLE beat_alice;
+SELECT cron.schedule('alice-up', '0 0 29 2 *', 'SELECT 1') > 0 AS scheduled;
+RESET ROLE;
+SET check_function_bodies = off;
+INSERT INTO cron.job (schedule, command, username, jobname, depends_on)
+SELECT 'after alice-up', 'SELECT 1', 'beat_bob', 'bob-restored', ARRAY[jobid]
+  FROM cron.job WHERE jobname = 'alice-up';
+RESET check_function_bodies;
+SET ROLE beat_alice;
+SELECT cron.unschedule('alice-up');
+RESET ROLE;
+SELECT jobname, username FROM cron.job WHERE jobname IN ('alice-up', 'bob-restored');
+DELETE FROM cron.job WHERE jobname = 'bob-restored';
+
 -- A role with BYPASSRLS sees every job, through the API as in its
 -- queries, and the trigger still refuses it another role's job.
 CREATE ROLE beat_auditor LOGIN BYPASSRLS;
