@@ -8,18 +8,14 @@ REVOKE CONNECT ON DATABASE beat_noconnect FROM PUBLIC;
 -- job ids in messages below are fixed
 SELECT setval('cron.jobid_seq', 1000);
 
--- (1.2) PUBLIC holds SELECT on the tables, views and sequences of schema
--- cron, and nothing stronger: no write, no TRUNCATE, REFERENCES or TRIGGER
--- (each of which allows a lock the launcher waits for), no nextval
+-- (1.2) every privilege PUBLIC holds on the tables, views and sequences of
+-- schema cron: SELECT, nothing stronger (no write, no TRUNCATE, REFERENCES
+-- or TRIGGER, each of which allows a lock the launcher waits for; no
+-- nextval)
 SELECT c.relname, c.relkind, a.privilege_type
   FROM pg_class c, aclexplode(c.relacl) a
  WHERE c.relnamespace = 'cron'::regnamespace AND a.grantee = 0
  ORDER BY 1, 3;
-SELECT c.relname
-  FROM pg_class c
- WHERE c.relnamespace = 'cron'::regnamespace AND c.relkind IN ('r', 'v', 'S', 'm', 'p')
-   AND NOT EXISTS (SELECT 1 FROM aclexplode(c.relacl) a WHERE a.grantee = 0)
- ORDER BY 1;
 -- the API's implementations are for the API only
 SELECT p.proname, pg_get_function_identity_arguments(p.oid) AS args, l.lanname
   FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
