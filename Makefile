@@ -19,6 +19,7 @@ PGFILEDESC = "pg_beat - job scheduler for PostgreSQL"
 
 OBJS = \
 	src/api.o \
+	src/api_call.o \
 	src/catalog.o \
 	src/cronexpr.o \
 	src/dependency.o \

@@ -3,11 +3,14 @@
  * api.c
  *	  SQL-callable functions that guard cron.job and show runs in flight.
  *
- * The SQL API (cron.schedule, cron.alter_job, ...) is written in SQL and
- * runs with the caller's rights; every row it writes to cron.job passes
- * through cron.job_check(), the BEFORE trigger here.  The trigger is where
- * the rules live, so they hold the same for the API and for direct INSERT or
- * UPDATE, whatever table privileges a DBA granted:
+ * The SQL API (cron.schedule, cron.alter_job, ...) writes cron.job as the
+ * extension's owner on behalf of its caller (api_call.c; ordinary roles hold
+ * only SELECT on the tables); every row it writes passes through
+ * cron.job_check(), the BEFORE trigger here.  The trigger is where the rules
+ * live, so they hold the same for the API and for a direct INSERT or UPDATE
+ * (a superuser's, or a role a DBA granted table privileges to), and it
+ * judges by the acting user (beat_acting_user()): the API's caller inside
+ * an API call, else the current user:
  *
  *	- the schedule parses and the time zone exists;
  *	- the owner (username) exists and may log in;
@@ -24,6 +27,10 @@
  * the schedules that name a renamed job, and cron.job_deleted() refuses to
  * remove a job that others still run after (cron.unschedule(..., cascade
  * => true) removes them together, in one statement).
+ *
+ * The triggers' own queries on cron.job see what row-level security shows
+ * the acting user (api_visible_owner()): inside an API call they run as
+ * the extension's owner, whom row-level security does not filter.
  *
  * Dependencies are checked against the latest committed state, not the
  * transaction's snapshot, and the rows a check reads are locked FOR SHARE:
@@ -64,11 +71,13 @@
 #include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
+#include "utils/rls.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/wait_event.h"
 
+#include "api_call.h"
 #include "compat.h"
 #include "cronexpr.h"
 #include "dependency.h"
@@ -128,12 +137,32 @@ api_require(const char *value, const char *what)
 }
 
 /*
+ * Whose jobs the triggers' own queries on cron.job may see: the rows
+ * row-level security shows the acting user.  NULL when that is every row (a
+ * superuser, a role with BYPASSRLS, the table's owner), else the acting
+ * user's name, to compare with username.  Inside an API call the queries
+ * run as the extension's owner, whom row-level security does not filter,
+ * so they filter by this themselves; elsewhere it repeats what row-level
+ * security does anyway.
+ */
+static char *
+api_visible_owner(TriggerData *trigdata)
+{
+	Oid			acting = beat_acting_user();
+
+	if (check_enable_rls(RelationGetRelid(trigdata->tg_relation), acting,
+						 true) != RLS_ENABLED)
+		return NULL;
+	return GetUserNameFromId(acting, false);
+}
+
+/*
  * Check the owner of a job being written: exists, may log in, and, when the
- * caller is not a superuser, is the caller.
+ * acting user (caller) is not a superuser, is the caller.
  */
 static void
-api_check_owner(const char *username, const char *database, bool caller_super,
-				bool remote, bool restoring)
+api_check_owner(const char *username, const char *database, Oid caller_id,
+				bool caller_super, bool remote, bool restoring)
 {
 	HeapTuple	roletup;
 	Form_pg_authid role;
@@ -162,7 +191,7 @@ api_check_owner(const char *username, const char *database, bool caller_super,
 
 	if (!caller_super)
 	{
-		char	   *caller = GetUserNameFromId(GetUserId(), false);
+		char	   *caller = GetUserNameFromId(caller_id, false);
 
 		if (strcmp(caller, username) != 0)
 			ereport(ERROR,
@@ -172,7 +201,7 @@ api_check_owner(const char *username, const char *database, bool caller_super,
 					 errdetail("Only superusers may schedule or change jobs of other roles.")));
 
 		if (!remote &&
-			beat_database_aclcheck(database_oid, GetUserId(), ACL_CONNECT) != ACLCHECK_OK)
+			beat_database_aclcheck(database_oid, caller_id, ACL_CONNECT) != ACLCHECK_OK)
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("permission denied for database \"%s\"", database),
@@ -204,12 +233,13 @@ api_check_owner(const char *username, const char *database, bool caller_super,
  * REPEATABLE READ and SERIALIZABLE the query runs on the latest snapshot,
  * with the transaction snapshot as crosscheck: an UPDATE of a row that
  * changed after our snapshot raises a serialization failure rather than
- * overwrite what we never saw.  Returns the SPI result code.  The caller is
- * connected to SPI.
+ * overwrite what we never saw.  nulls is as for SPI_execute_plan (NULL: no
+ * argument is null).  Returns the SPI result code.  The caller is connected
+ * to SPI.
  */
 static int
 api_execute_latest(const char *query, int nargs, Oid *argtypes, Datum *values,
-				   long tcount)
+				   const char *nulls, long tcount)
 {
 	SPIPlanPtr	plan = SPI_prepare(query, nargs, argtypes);
 	Snapshot	test_snapshot = InvalidSnapshot;
@@ -225,7 +255,7 @@ api_execute_latest(const char *query, int nargs, Oid *argtypes, Datum *values,
 		test_snapshot = GetLatestSnapshot();
 		crosscheck_snapshot = GetTransactionSnapshot();
 	}
-	ret = SPI_execute_snapshot(plan, values, NULL, test_snapshot,
+	ret = SPI_execute_snapshot(plan, values, nulls, test_snapshot,
 							   crosscheck_snapshot, false, true, tcount);
 	SPI_freeplan(plan);
 	if (ret < 0)
@@ -261,25 +291,30 @@ api_job_label(const char *jobname, int64 jobid)
 
 /*
  * The jobs that run after job jobid, as a list for messages ("refresh",
- * "vacuum"), in *list; returns how many.  Sees the latest committed state.
+ * "vacuum"), in *list; returns how many.  Sees the latest committed state,
+ * of the jobs of visible_owner (NULL: every job; see api_visible_owner()).
  * Connects to SPI itself.
  */
 static uint64
-api_dependents(int64 jobid, char **list)
+api_dependents(int64 jobid, const char *visible_owner, char **list)
 {
-	Oid			argtypes[1] = {INT8ARRAYOID};
-	Datum		values[1];
+	Oid			argtypes[2] = {INT8ARRAYOID, TEXTOID};
+	Datum		values[2];
+	char		nulls[2] = {' ', ' '};
 	StringInfoData buf;
 	uint64		n;
 	uint64		i;
 	MemoryContext cxt = CurrentMemoryContext;
 
 	values[0] = api_int8_array1(jobid);
+	values[1] = visible_owner ? CStringGetTextDatum(visible_owner) : (Datum) 0;
+	nulls[1] = visible_owner ? ' ' : 'n';
 	SPI_connect();
 	api_execute_latest("SELECT jobname, jobid FROM cron.job "
 					   "WHERE depends_on OPERATOR(pg_catalog.@>) $1 "
+					   "AND ($2 IS NULL OR username OPERATOR(pg_catalog.=) $2) "
 					   "ORDER BY jobid",
-					   1, argtypes, values, 0);
+					   2, argtypes, values, nulls, 0);
 	n = SPI_processed;
 	initStringInfo(&buf);
 	for (i = 0; i < n; i++)
@@ -318,10 +353,13 @@ typedef struct ApiChainNode
  * The locks are what make the check hold under concurrency: a transaction
  * that changes a job we visited waits for us (and we for it, if it is
  * already going, and then read its committed row), so two transactions
- * cannot each close half of a cycle.  The caller is connected to SPI.
+ * cannot each close half of a cycle.  The walk sees the jobs of
+ * visible_owner (NULL: every job; see api_visible_owner()).  The caller is
+ * connected to SPI.
  */
 static void
-api_check_cycle(int64 jobid, const char *jobname, const int64 *upstream, int n)
+api_check_cycle(int64 jobid, const char *jobname, const int64 *upstream, int n,
+				const char *visible_owner)
 {
 	HASHCTL		ctl;
 	HTAB	   *seen;
@@ -354,8 +392,9 @@ api_check_cycle(int64 jobid, const char *jobname, const int64 *upstream, int n)
 	{
 		int			level_end = nnodes;
 		Datum	   *level = palloc(sizeof(Datum) * (level_end - level_start));
-		Oid			argtypes[1] = {INT8ARRAYOID};
-		Datum		values[1];
+		Oid			argtypes[2] = {INT8ARRAYOID, TEXTOID};
+		Datum		values[2];
+		char		nulls[2] = {' ', ' '};
 		uint64		r;
 
 		for (i = level_start; i < level_end; i++)
@@ -363,11 +402,14 @@ api_check_cycle(int64 jobid, const char *jobname, const int64 *upstream, int n)
 		values[0] = PointerGetDatum(construct_array(level, level_end - level_start,
 													INT8OID, 8, FLOAT8PASSBYVAL,
 													TYPALIGN_DOUBLE));
+		values[1] = visible_owner ? CStringGetTextDatum(visible_owner) : (Datum) 0;
+		nulls[1] = visible_owner ? ' ' : 'n';
 		/* in jobid order, so that concurrent walks lock in one order */
 		api_execute_latest("SELECT jobid, jobname, depends_on FROM cron.job "
 						   "WHERE jobid OPERATOR(pg_catalog.=) ANY ($1) "
+						   "AND ($2 IS NULL OR username OPERATOR(pg_catalog.=) $2) "
 						   "ORDER BY jobid FOR SHARE",
-						   1, argtypes, values, 0);
+						   2, argtypes, values, nulls, 0);
 
 		for (r = 0; r < SPI_processed; r++)
 		{
@@ -464,7 +506,8 @@ api_check_cycle(int64 jobid, const char *jobname, const int64 *upstream, int n)
  */
 static Datum
 api_resolve_upstreams(const DependencySpec *spec, const char *username,
-					  int64 jobid, const char *jobname)
+					  int64 jobid, const char *jobname,
+					  const char *visible_owner)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	Datum	   *names = palloc(sizeof(Datum) * spec->nupstreams);
@@ -497,7 +540,7 @@ api_resolve_upstreams(const DependencySpec *spec, const char *username,
 					   "WHERE username OPERATOR(pg_catalog.=) $1 "
 					   "AND jobname OPERATOR(pg_catalog.=) ANY ($2) "
 					   "ORDER BY jobid FOR SHARE",
-					   2, argtypes, values, 0);
+					   2, argtypes, values, NULL, 0);
 	for (i = 0; i < spec->nupstreams; i++)
 	{
 		const char *name = dependency_upstream(spec, i);
@@ -531,7 +574,7 @@ api_resolve_upstreams(const DependencySpec *spec, const char *username,
 		idvalues[i] = Int64GetDatum(ids[i]);
 	}
 
-	api_check_cycle(jobid, jobname, ids, spec->nupstreams);
+	api_check_cycle(jobid, jobname, ids, spec->nupstreams, visible_owner);
 	SPI_finish();
 
 	{
@@ -609,7 +652,8 @@ api_set_dependencies(TriggerData *trigdata, HeapTuple newtuple,
 		}
 	}
 	if (resolve)
-		deps = api_resolve_upstreams(spec, username, jobid, jobname);
+		deps = api_resolve_upstreams(spec, username, jobid, jobname,
+									 api_visible_owner(trigdata));
 
 	newtuple = api_set(trigdata, newtuple, "depends_on", deps, false);
 	return api_set(trigdata, newtuple, "depends_outcome",
@@ -638,7 +682,7 @@ api_check_upstream_update(TriggerData *trigdata, HeapTuple newtuple,
 
 	if (old_jobname == NULL || (!unnamed && !new_owner))
 		return;
-	n = api_dependents(jobid, &list);
+	n = api_dependents(jobid, api_visible_owner(trigdata), &list);
 	if (n == 0)
 		return;
 	ereport(ERROR,
@@ -662,7 +706,8 @@ cron_job_check(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	HeapTuple	newtuple;
-	bool		caller_super = superuser();
+	Oid			caller = beat_acting_user();
+	bool		caller_super = superuser_arg(caller);
 	bool		restoring;
 	char	   *schedule;
 	char	   *command;
@@ -824,7 +869,7 @@ cron_job_check(PG_FUNCTION_ARGS)
 
 		/* row-level security already hides others' jobs; be explicit */
 		if (!caller_super && old_username != NULL &&
-			strcmp(old_username, GetUserNameFromId(GetUserId(), false)) != 0)
+			strcmp(old_username, GetUserNameFromId(caller, false)) != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("permission denied to change job " INT64_FORMAT,
@@ -855,7 +900,7 @@ cron_job_check(PG_FUNCTION_ARGS)
 	 */
 	restoring = caller_super && !check_function_bodies;
 
-	api_check_owner(username, database, caller_super,
+	api_check_owner(username, database, caller, caller_super,
 					!beat_nodename_is_local(nodename), restoring);
 
 	/*
@@ -913,8 +958,9 @@ cron_job_check(PG_FUNCTION_ARGS)
  * rewrite the name in each, in place, so that the schedule still says what
  * the job does.  The rewrite goes through cron.job_check() like any
  * update, which resolves the new name to the same id.  The dependents
- * belong to the renamed job's owner, whom row-level security lets the
- * caller see (the caller is that owner or a superuser).
+ * belong to the renamed job's owner, whom the acting user may see (the
+ * acting user is that owner or a superuser); the query sees no more than
+ * row-level security shows the acting user (api_visible_owner()).
  */
 Datum
 cron_job_renamed(PG_FUNCTION_ARGS)
@@ -947,14 +993,19 @@ cron_job_renamed(PG_FUNCTION_ARGS)
 
 	SPI_connect();
 	{
-		Oid			types[1] = {INT8ARRAYOID};
-		Datum		values[1];
+		Oid			types[2] = {INT8ARRAYOID, TEXTOID};
+		Datum		values[2];
+		char		nulls[2] = {' ', ' '};
+		char	   *visible_owner = api_visible_owner(trigdata);
 
 		values[0] = api_int8_array1(jobid);
+		values[1] = visible_owner ? CStringGetTextDatum(visible_owner) : (Datum) 0;
+		nulls[1] = visible_owner ? ' ' : 'n';
 		api_execute_latest("SELECT jobid, schedule, depends_on FROM cron.job "
 						   "WHERE depends_on OPERATOR(pg_catalog.@>) $1 "
+						   "AND ($2 IS NULL OR username OPERATOR(pg_catalog.=) $2) "
 						   "ORDER BY jobid",
-						   1, types, values, 0);
+						   2, types, values, nulls, 0);
 	}
 	n = SPI_processed;
 	ids = palloc(sizeof(int64) * (n + 1));
@@ -1015,7 +1066,7 @@ cron_job_renamed(PG_FUNCTION_ARGS)
 		values[1] = CStringGetTextDatum(text.data);
 		api_execute_latest("UPDATE cron.job SET schedule = $2 "
 						   "WHERE jobid OPERATOR(pg_catalog.=) $1",
-						   2, argtypes, values, 0);
+						   2, argtypes, values, NULL, 0);
 	}
 	SPI_finish();
 
@@ -1055,7 +1106,7 @@ cron_job_deleted(PG_FUNCTION_ARGS)
 	if (jobname == NULL)
 		return PointerGetDatum(NULL);
 
-	n = api_dependents(jobid, &list);
+	n = api_dependents(jobid, api_visible_owner(trigdata), &list);
 	if (n > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),

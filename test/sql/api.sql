@@ -29,6 +29,16 @@ SELECT cron.alter_job(jobid, timeout => '1 hour') FROM cron.job WHERE jobname = 
 SELECT cron.alter_job(jobid, schedule => '*/5 * * * *', active => false) FROM cron.job WHERE jobname = 'tz-job';
 SELECT schedule, active, timeout, max_retries, timezone FROM cron.job WHERE jobname = 'tz-job';
 
+-- (1.2) what alter_job cannot say: a new name, settings back to their defaults
+SELECT cron.rename_job(jobid, 'tz-job-2') FROM cron.job WHERE jobname = 'tz-job';
+SELECT cron.reset_job(jobid, 'timezone', 'timeout', 'max_retries', 'retry_delay',
+                      'overlap_policy', 'misfire_policy', 'on_failure')
+  FROM cron.job WHERE jobname = 'tz-job-2';
+SELECT jobname, schedule, active, timezone, timeout, max_retries, retry_delay,
+       overlap_policy, misfire_policy, on_failure
+  FROM cron.job WHERE jobname = 'tz-job-2';
+SELECT cron.rename_job(jobid, 'tz-job') FROM cron.job WHERE jobname = 'tz-job-2';
+
 -- errors: each one writes nothing
 SELECT count(*) AS jobs_before FROM cron.job;
 SELECT cron.schedule('61 * * * *', 'SELECT 1');
@@ -56,6 +66,15 @@ SELECT cron.alter_job(1, schedule => '* * * 13 *');
 SELECT cron.unschedule(999);
 SELECT cron.unschedule('no-such-job');
 SELECT cron.unschedule(NULL::bigint);
+SELECT cron.rename_job(999, 'x');
+SELECT cron.rename_job(NULL, 'x');
+SELECT cron.rename_job(jobid, 'nightly') FROM cron.job WHERE jobname = 'tz-job';
+SELECT cron.rename_job(jobid, ' ') FROM cron.job WHERE jobname = 'tz-job';
+SELECT cron.reset_job(999, 'timeout');
+SELECT cron.reset_job(NULL, 'timeout');
+SELECT cron.reset_job(1, 'schedule');
+SELECT cron.reset_job(1, NULL);
+SELECT cron.reset_job(1, VARIADIC NULL::text[]);
 SELECT count(*) AS jobs_after FROM cron.job;
 
 -- direct DML goes through the same guard

@@ -53,8 +53,28 @@ SELECT cron.schedule_in_database('hostile-2', '0 6 * * *', 'SELECT 2', 'contrib_
                                  timezone => 'UTC') > 0 AS scheduled;
 SELECT cron.alter_job(jobid, command => 'SELECT 3') FROM cron.job WHERE jobname OPERATOR(pg_catalog.=) 'hostile-2';
 SELECT count(*) FROM cron.next_runs('0 5 * * *', 3, '2026-01-01', 'UTC');
+SELECT cron.rename_job(jobid, 'hostile-two') FROM cron.job WHERE jobname OPERATOR(pg_catalog.=) 'hostile-2';
+SELECT cron.reset_job(jobid, 'timezone') FROM cron.job WHERE jobname OPERATOR(pg_catalog.=) 'hostile-two';
+SELECT cron.delete_run_details() >= 0 AS deleted;
 SELECT cron.unschedule('hostile-1');
-SELECT cron.unschedule('hostile-2');
+SELECT cron.unschedule('hostile-two');
+-- (1.2) an ordinary role's API calls write as the extension's owner: the
+-- objects it planted, first in its search_path, must not run then either
+GRANT USAGE ON SCHEMA cron TO beat_mallory;
+SET ROLE beat_mallory;
+SELECT cron.schedule('hostile-3', '0 5 * * *', 'SELECT 1') > 0 AS scheduled;
+SELECT cron.schedule('0 5 * * *', 'SELECT 1') > 0 AS scheduled;
+SELECT cron.schedule_in_database('hostile-4', '0 6 * * *', 'SELECT 2', 'contrib_regression',
+                                 timezone => 'UTC') > 0 AS scheduled;
+SELECT cron.alter_job(jobid, command => 'SELECT 3') FROM cron.job WHERE jobname OPERATOR(pg_catalog.=) 'hostile-4';
+SELECT cron.rename_job(jobid, 'hostile-four') FROM cron.job WHERE jobname OPERATOR(pg_catalog.=) 'hostile-4';
+SELECT cron.reset_job(jobid, 'timezone') FROM cron.job WHERE jobname OPERATOR(pg_catalog.=) 'hostile-four';
+SELECT cron.delete_run_details() >= 0 AS deleted;
+SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname IS NULL;
+SELECT cron.unschedule('hostile-3', cascade => true);
+SELECT cron.unschedule('hostile-four');
+RESET ROLE;
+REVOKE USAGE ON SCHEMA cron FROM beat_mallory;
 RESET search_path;
 -- no trap fired
 SELECT what, count(*) FROM public.trap_log GROUP BY what ORDER BY what;
