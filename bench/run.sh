@@ -1034,21 +1034,61 @@ pgbench_tps() {
 		awk '/^tps = / {printf "%.0f", $3; exit}'
 }
 
+# recorded_run_floor <sched>: the same pgbench, but each transaction does
+# the least that recording a run in a pg_cron-compatible history takes: the
+# row inserted before the command (primary key on runid only, as pg_cron's),
+# the command (SELECT 1), the row updated with its outcome.  Commits are
+# asynchronous, as if batched, so this is an upper bound on any scheduler's
+# rate for recorded runs on this machine.  Prints "tps wal_bytes_per_tx".
+recorded_run_floor() {
+	local s="$1" l0 l1 out
+	cat >"$WORK/recorded_run.sql" <<'EOS'
+INSERT INTO bench_floor (jobid, database, username, command, status)
+	VALUES (1, 'postgres', 'postgres', 'SELECT 1', 'starting') RETURNING runid \gset
+SELECT 1;
+UPDATE bench_floor SET status = 'succeeded', return_message = 'SELECT 1', job_pid = 1,
+	start_time = now(), end_time = now() WHERE runid = :runid;
+EOS
+	chmod 644 "$WORK/recorded_run.sql"
+	psql_to "$s" -c "CREATE TABLE bench_floor (jobid bigint, runid bigserial PRIMARY KEY, job_pid integer, database text, username text, command text, status text, return_message text, start_time timestamptz, end_time timestamptz)" >/dev/null
+	l0="$(psql_to "$s" -c "SELECT pg_current_wal_lsn()")"
+	out="$(as_server_user env PGOPTIONS='-c synchronous_commit=off' pgbench -n -c 32 -j "$(nproc)" -T "$CEIL_SECONDS" \
+		-f "$WORK/recorded_run.sql" -h "$SOCK" -p "${PORT[$s]}" -U postgres postgres 2>/dev/null)"
+	l1="$(psql_to "$s" -c "SELECT pg_current_wal_lsn()")"
+	psql_to "$s" -c "DROP TABLE bench_floor" >/dev/null
+	printf '%s\n' "$out" | awk -v w="$(psql_to "$s" -c "SELECT pg_wal_lsn_diff('$l1', '$l0')")" '
+		/^number of transactions actually processed:/ {n = $6}
+		/^tps = / {t = $3}
+		END {if (n > 0) printf "%.0f %.0f", t, w / n}'
+}
+
 scenario_ceiling() {
 	section "8. The machine's ceiling: SELECT 1 transactions per second, pgbench with 32 clients"
-	note "pgbench -n -c 32 -f (SELECT 1) for $CEIL_SECONDS s on the same PostgreSQL, settings and machine, with nothing scheduled: what the machine can do at all for the work a job run does. Shown under pg_beat's column (the machine's figure); the fractions are each scheduler's throughput (scenarios 2 and 7) divided by the ceiling with persistent connections (target for pg_beat: at least half)."
+	note "pgbench -n -c 32 -f (SELECT 1) for $CEIL_SECONDS s on the same PostgreSQL, settings and machine, with nothing scheduled: what the machine can do at all for the work a job run does. Shown under pg_beat's column (the machine's figure); the fractions are each scheduler's throughput (scenarios 2 and 7) divided by the ceiling with persistent connections (target for pg_beat: at least half). Then the floor of recording: the same pgbench where each transaction is a run recorded at its least in a pg_cron-shaped history table (primary key only: the row inserted as starting, SELECT 1, the row updated with its outcome; asynchronous commit, as if batched): its rate bounds what any scheduler that records each run can reach here, and its WAL per transaction is the least WAL such a run writes."
 	figure "ceil.tps" "pgbench SELECT 1, persistent connections" "tx/s" -
 	figure "ceil.tps_c" "pgbench SELECT 1, a new connection per transaction (-C)" "tx/s" -
+	figure "ceil.rec_tps" "pgbench, each transaction a recorded run at its least (row inserted, SELECT 1, row updated; asynchronous commit)" "tx/s" -
+	figure "ceil.rec_frac" "the same / ceiling: the most a scheduler that records each run can reach" "" -
+	figure "ceil.rec_wal" "the same: WAL bytes per recorded run" "bytes" -
 	figure "ceil.frac_tput" "scenario 2 throughput / ceiling" "" higher
 	figure "ceil.frac_burst" "scenario 7 throughput / ceiling" "" higher
 	log "scenario 8: pgbench ceiling"
-	local first="${SCHEDS%% *}" tps tpsc s r rate
+	local first="${SCHEDS%% *}" tps tpsc rec s r rate
 	cluster_start "$first"
 	tps="$(pgbench_tps "$first")"
 	tpsc="$(pgbench_tps "$first" -C)"
+	rec="$(recorded_run_floor "$first")"
 	cluster_stop "$first"
 	value ceil.tps beat "${tps:-n/a: pgbench failed}"
 	value ceil.tps_c beat "${tpsc:-n/a: pgbench failed}"
+	if [ -n "$rec" ]; then
+		value ceil.rec_tps beat "${rec%% *}"
+		value ceil.rec_wal beat "${rec##* }"
+		[ -n "$tps" ] && [ "$tps" -gt 0 ] &&
+			value ceil.rec_frac beat "$(awk -v a="${rec%% *}" -v b="$tps" 'BEGIN {printf "%.3f", a / b}')"
+	else
+		value ceil.rec_tps beat "n/a: pgbench failed"
+	fi
 	[ -n "$tps" ] && [ "$tps" -gt 0 ] || return 0
 	for s in $SCHEDS; do
 		for r in tput:frac_tput burst:frac_burst; do

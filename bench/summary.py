@@ -108,6 +108,10 @@ def rows(values, meta):
         ("the same: WAL bytes per run", "burst.wal", "B", "<= 1/3 of pg_cron's", third_of_cron("burst.wal")),
         ("machine ceiling: pgbench SELECT 1, 32 clients", "ceil.tps", "tx/s", "", None),
         ("the same with a new connection per transaction (-C)", "ceil.tps_c", "tx/s", "", None),
+        ("pgbench, a recorded run at its least per transaction (insert, SELECT 1, update)", "ceil.rec_tps",
+         "tx/s", "", None),
+        ("the same / ceiling: the most a scheduler recording each run reaches", "ceil.rec_frac", "x", "", None),
+        ("the same: WAL bytes per recorded run", "ceil.rec_wal", "B", "", None),
         (f"throughput ({nt} jobs) / ceiling", "ceil.frac_tput", "x", ">= 0.5", at_least(0.5)),
         (f"throughput ({nb} jobs) / ceiling", "ceil.frac_burst", "x", ">= 0.5", at_least(0.5)),
     ]
