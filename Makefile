@@ -10,11 +10,12 @@ MODULE_big = pg_beat
 # as released; each later version adds sql/update-<version>*.sql, which is
 # both its upgrade script and the tail of its fresh install script, so an
 # upgraded installation and a fresh one run the same statements.
-DATA_built = pg_beat--1.0.sql pg_beat--1.1.sql pg_beat--1.2.sql \
-	pg_beat--1.0--1.1.sql pg_beat--1.1--1.2.sql
+DATA_built = pg_beat--1.0.sql pg_beat--1.1.sql pg_beat--1.2.sql pg_beat--1.3.sql \
+	pg_beat--1.0--1.1.sql pg_beat--1.1--1.2.sql pg_beat--1.2--1.3.sql
 BEAT_SQL_1_0 = sql/pg_beat.sql sql/import_pg_cron.sql
 BEAT_SQL_1_1 = sql/update-1.1.sql sql/update-1.1-chains.sql sql/update-1.1-metrics.sql
 BEAT_SQL_1_2 = sql/update-1.2.sql sql/update-1.2-grants.sql
+BEAT_SQL_1_3 = sql/update-1.3.sql
 PGFILEDESC = "pg_beat - job scheduler for PostgreSQL"
 
 OBJS = \
@@ -97,7 +98,11 @@ pg_beat--1.1.sql: $(BEAT_SQL_1_0) $(BEAT_SQL_1_1)
 	cat $^ > $@
 pg_beat--1.2.sql: $(BEAT_SQL_1_0) $(BEAT_SQL_1_1) $(BEAT_SQL_1_2)
 	cat $^ > $@
+pg_beat--1.3.sql: $(BEAT_SQL_1_0) $(BEAT_SQL_1_1) $(BEAT_SQL_1_2) $(BEAT_SQL_1_3)
+	cat $^ > $@
 pg_beat--1.0--1.1.sql: $(BEAT_SQL_1_1)
 	cat $^ > $@
 pg_beat--1.1--1.2.sql: $(BEAT_SQL_1_2)
+	cat $^ > $@
+pg_beat--1.2--1.3.sql: $(BEAT_SQL_1_3)
 	cat $^ > $@

@@ -215,7 +215,7 @@ CONF
 	if [ "$lib" = pg_beat ]; then
 		psql_to "$s" -c "CREATE EXTENSION pg_beat" \
 			-c "UPDATE pg_proc SET probin = '$WORK/lib/pg_beat' WHERE probin = '\$libdir/pg_beat'" >/dev/null
-		if ! cmp -s "$SCRATCH/pg_beat--1.2.sql" "$(pg_config --sharedir)/extension/pg_beat--1.2.sql"; then
+		if ! cmp -s "$SCRATCH/pg_beat--1.3.sql" "$(pg_config --sharedir)/extension/pg_beat--1.3.sql"; then
 			meta warning "the pg_beat install script changed while the extension was created"
 		fi
 	else

@@ -2,7 +2,7 @@
  *
  * api_call.c
  *	  The SQL API writes the job catalog as the extension's owner, on behalf
- *	  of its caller (pg_beat 1.2).
+ *	  of its caller (pg_beat 1.3).
  *
  * Ordinary roles hold only SELECT on pg_beat's tables: with INSERT, UPDATE
  * or DELETE on cron.job or cron.job_run_details any role allowed to use

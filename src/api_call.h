@@ -2,7 +2,7 @@
  *
  * api_call.h
  *	  The SQL API writes the job catalog as the extension's owner, on behalf
- *	  of its caller (pg_beat 1.2).
+ *	  of its caller (pg_beat 1.3).
  *
  *-------------------------------------------------------------------------
  */

@@ -67,7 +67,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-TREE="$SCRATCH/pg-beat-1.2"
+TREE="$SCRATCH/pg-beat-1.3"
 mkdir "$TREE"
 tar -C "$SRC" --exclude=.git --exclude='*.o' --exclude='*.bc' --exclude='*.so' \
 	--exclude=tmp_check --exclude=tmp_regress --exclude=tmp_isolation \
@@ -85,7 +85,7 @@ if ! runuser -u postgres -- env -C "$TREE" PATH="/usr/sbin:/usr/bin:/sbin:/bin" 
 	fail "dpkg-buildpackage failed"
 fi
 grep -E 'pg_beat smoke test passed|dpkg-deb: building' "$SCRATCH/build.log" || true
-DEB="$(ls "$SCRATCH"/${PKG}_1.2-1_*.deb 2>/dev/null | head -n 1)"
+DEB="$(ls "$SCRATCH"/${PKG}_1.3-1_*.deb 2>/dev/null | head -n 1)"
 [ -n "$DEB" ] || fail "no $PKG .deb was built"
 echo "built $(basename "$DEB")"
 
@@ -98,8 +98,10 @@ for f in \
 	./usr/share/postgresql/$PG_MAJOR/extension/pg_beat--1.0.sql \
 	./usr/share/postgresql/$PG_MAJOR/extension/pg_beat--1.1.sql \
 	./usr/share/postgresql/$PG_MAJOR/extension/pg_beat--1.2.sql \
+	./usr/share/postgresql/$PG_MAJOR/extension/pg_beat--1.3.sql \
 	./usr/share/postgresql/$PG_MAJOR/extension/pg_beat--1.0--1.1.sql \
 	./usr/share/postgresql/$PG_MAJOR/extension/pg_beat--1.1--1.2.sql \
+	./usr/share/postgresql/$PG_MAJOR/extension/pg_beat--1.2--1.3.sql \
 	./usr/share/doc/$PKG/copyright \
 	./usr/share/doc/$PKG/README.md \
 	./usr/share/doc/$PKG/reference.md \
@@ -131,6 +133,13 @@ dpkg-deb --fsys-tarfile "$DEB" |
 		"$SRC"/sql/update-1.2.sql "$SRC"/sql/update-1.2-grants.sql) ||
 	fail "pg_beat--1.2.sql in the package is not the 1.1 parts + sql/update-1.2*.sql"
 echo "  pg_beat--1.2.sql = the 1.1 parts + sql/update-1.2.sql, -grants"
+dpkg-deb --fsys-tarfile "$DEB" |
+	tar -xOf - ./usr/share/postgresql/$PG_MAJOR/extension/pg_beat--1.3.sql |
+	cmp -s - <(cat "$SRC/sql/pg_beat.sql" "$SRC/sql/import_pg_cron.sql" "$SRC"/sql/update-1.1.sql \
+		"$SRC"/sql/update-1.1-chains.sql "$SRC"/sql/update-1.1-metrics.sql \
+		"$SRC"/sql/update-1.2.sql "$SRC"/sql/update-1.2-grants.sql "$SRC"/sql/update-1.3.sql) ||
+	fail "pg_beat--1.3.sql in the package is not the 1.2 parts + sql/update-1.3.sql"
+echo "  pg_beat--1.3.sql = the 1.2 parts + sql/update-1.3.sql"
 
 # ---- 4. install -------------------------------------------------------------
 say "installing $(basename "$DEB")"

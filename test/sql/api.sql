@@ -29,7 +29,7 @@ SELECT cron.alter_job(jobid, timeout => '1 hour') FROM cron.job WHERE jobname = 
 SELECT cron.alter_job(jobid, schedule => '*/5 * * * *', active => false) FROM cron.job WHERE jobname = 'tz-job';
 SELECT schedule, active, timeout, max_retries, timezone FROM cron.job WHERE jobname = 'tz-job';
 
--- (1.2) what alter_job cannot say: a new name, settings back to their defaults
+-- (1.3) what alter_job cannot say: a new name, settings back to their defaults
 SELECT cron.rename_job(jobid, 'tz-job-2') FROM cron.job WHERE jobname = 'tz-job';
 SELECT cron.reset_job(jobid, 'timezone', 'timeout', 'max_retries', 'retry_delay',
                       'overlap_policy', 'misfire_policy', 'on_failure')

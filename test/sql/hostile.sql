@@ -58,7 +58,7 @@ SELECT cron.reset_job(jobid, 'timezone') FROM cron.job WHERE jobname OPERATOR(pg
 SELECT cron.delete_run_details() >= 0 AS deleted;
 SELECT cron.unschedule('hostile-1');
 SELECT cron.unschedule('hostile-two');
--- (1.2) an ordinary role's API calls write as the extension's owner: the
+-- (1.3) an ordinary role's API calls write as the extension's owner: the
 -- objects it planted, first in its search_path, must not run then either
 GRANT USAGE ON SCHEMA cron TO beat_mallory;
 SET ROLE beat_mallory;

@@ -8,7 +8,7 @@ REVOKE CONNECT ON DATABASE beat_noconnect FROM PUBLIC;
 -- job ids in messages below are fixed
 SELECT setval('cron.jobid_seq', 1000);
 
--- (1.2) every privilege PUBLIC holds on the tables, views and sequences of
+-- (1.3) every privilege PUBLIC holds on the tables, views and sequences of
 -- schema cron: SELECT, nothing stronger (no write, no TRUNCATE, REFERENCES
 -- or TRIGGER, each of which allows a lock the launcher waits for; no
 -- nextval)
@@ -40,7 +40,7 @@ SELECT jobid, jobname, command, active FROM cron.job ORDER BY jobid;
 SELECT cron.schedule_in_database('x', '0 0 29 2 *', 'SELECT 1', 'contrib_regression', username => 'beat_bob');
 SELECT cron.schedule_in_database('x', '0 0 29 2 *', 'SELECT 1', 'contrib_regression', username => 'postgres');
 SELECT cron.schedule_in_database('x', '0 0 29 2 *', 'SELECT 1', 'beat_noconnect');
--- (1.2) no direct write: only the API writes the catalog
+-- (1.3) no direct write: only the API writes the catalog
 INSERT INTO cron.job (schedule, command) VALUES ('0 0 29 2 *', 'SELECT 1');
 UPDATE cron.job SET command = 'SELECT 666' WHERE jobname = 'alice-job';
 DELETE FROM cron.job WHERE jobname = 'alice-job';
@@ -108,7 +108,7 @@ SELECT cron.alter_job(jobid, username => 'beat_alice') FROM cron.job WHERE jobna
 UPDATE cron.job SET username = 'beat_alice' WHERE jobname = 'bob-job';
 -- his own job he may change, run and remove
 SELECT cron.alter_job(jobid, schedule => '0 12 29 2 *', timeout => '1 minute') FROM cron.job WHERE jobname = 'bob-job';
--- (1.2) ... rename, and set back to its default: what he did with UPDATE
+-- (1.3) ... rename, and set back to its default: what he did with UPDATE
 SELECT cron.rename_job(jobid, 'bob-renamed') FROM cron.job WHERE jobname = 'bob-job';
 SELECT cron.schedule('bob-after', 'after bob-renamed', 'SELECT 2');
 SELECT cron.rename_job(jobid, 'bob-job') FROM cron.job WHERE jobname = 'bob-renamed';
@@ -123,7 +123,7 @@ RESET ROLE;
 -- nothing of alice's changed
 SELECT jobid, jobname, username, command FROM cron.job ORDER BY jobid;
 
--- (1.2) history: a role deletes its own, through cron.delete_run_details.
+-- (1.3) history: a role deletes its own, through cron.delete_run_details.
 SET ROLE beat_bob;
 SELECT cron.delete_run_details(NULL);
 RESET ROLE;

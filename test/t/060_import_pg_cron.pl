@@ -131,7 +131,7 @@ is( $node->safe_psql(
 	'dry run: changes nothing, not even the sequence');
 
 # The import runs with the caller's rights and writes cron.job directly:
-# since pg_beat 1.2 ordinary roles hold no INSERT on it, so app may import
+# since pg_beat 1.3 ordinary roles hold no INSERT on it, so app may import
 # nothing, not even its own job; the dry run says why, job by job.
 ($ret, $out, $err) = $node->psql(
 	'postgres', q{

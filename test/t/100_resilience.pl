@@ -118,7 +118,7 @@ q1("SELECT cron.unschedule($huge); SELECT cron.unschedule($small)");
 
 # ===== a role that locks its own history rows and leaves them locked =====
 # alice deletes the history of her job (cron.delete_run_details: ordinary
-# roles hold no DELETE on the table since 1.2) in a transaction she leaves
+# roles hold no DELETE on the table since 1.3) in a transaction she leaves
 # open: the launcher's write of the outcome of the run in flight must not
 # wait for her, nor anybody else's jobs, nor the purge.
 my $sleepy = $node->safe_psql(

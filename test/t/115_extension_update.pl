@@ -1,5 +1,6 @@
-# ALTER EXTENSION pg_beat UPDATE from 1.0 to 1.1, then to 1.2, and from 1.1
-# to 1.2: an upgraded installation has exactly the catalog of a fresh 1.2
+# ALTER EXTENSION pg_beat UPDATE from 1.0 to 1.1, then to 1.2, then to 1.3,
+# and from 1.1 to 1.3: an upgraded installation has exactly the catalog of a
+# fresh 1.3
 # (pg_dump --schema-only, \dx+ and a description of every object of the
 # extension), keeps its jobs, history, options and statistics, and its
 # launcher keeps running across the updates and runs the jobs scheduled
@@ -21,7 +22,7 @@ $from11->safe_psql('postgres', q{CREATE EXTENSION pg_beat VERSION '1.1'});
 is($from11->safe_psql('postgres', "SELECT extversion FROM pg_extension WHERE extname = 'pg_beat'"),
 	'1.1', 'a 1.1 installation');
 is($fresh->safe_psql('postgres', "SELECT extversion FROM pg_extension WHERE extname = 'pg_beat'"),
-	'1.2', 'a fresh installation is 1.2');
+	'1.3', 'a fresh installation is 1.3');
 
 $old->safe_psql('postgres', q{
 CREATE EXTENSION pg_beat VERSION '1.0';
@@ -105,9 +106,9 @@ ok( poll_within(
 		$old, 'postgres',
 		"SELECT count(*) = 1 FROM cron.job_run_details WHERE jobid = $slow AND status = 'running'"),
 	'a run is in flight');
-$old->safe_psql('postgres', 'ALTER EXTENSION pg_beat UPDATE');
+$old->safe_psql('postgres', "ALTER EXTENSION pg_beat UPDATE TO '1.2'");
 is($old->safe_psql('postgres', "SELECT extversion FROM pg_extension WHERE extname = 'pg_beat'"),
-	'1.2', 'ALTER EXTENSION pg_beat UPDATE brings it to 1.2');
+	'1.2', "ALTER EXTENSION pg_beat UPDATE TO '1.2'");
 is( $old->safe_psql('postgres',
 		"SELECT count(*) FROM cron.run_commits c JOIN cron.job_run_details r USING (runid)"
 		  . " WHERE r.jobid = $slow AND c.final IS NULL"),
@@ -125,6 +126,31 @@ $old->safe_psql('postgres', "SELECT cron.run_job($writes)");
 ok(wait_finished_runs($old, $writes, 1), 'a writing job runs on 1.2');
 is($old->safe_psql('postgres', "SELECT string_agg(job, ',' ORDER BY job) FROM ticks WHERE job LIKE 'commits%' OR job = 'writes'"),
 	'commits 1,writes', 'and records its commit in its own transaction');
+
+# to 1.3: PUBLIC's write privileges on the catalog go (1.2 still had them)
+is( $old->safe_psql('postgres',
+		"SELECT has_table_privilege('app', 'cron.job', 'DELETE')"
+		  . " AND has_table_privilege('app', 'cron.job_run_details', 'DELETE')"),
+	't', 'under 1.2 an ordinary role may still write the catalog');
+$old->safe_psql('postgres', 'ALTER EXTENSION pg_beat UPDATE');
+is($old->safe_psql('postgres', "SELECT extversion FROM pg_extension WHERE extname = 'pg_beat'"),
+	'1.3', 'ALTER EXTENSION pg_beat UPDATE brings it to 1.3');
+is( $old->safe_psql('postgres',
+		"SELECT has_table_privilege('app', 'cron.job', 'INSERT, UPDATE, DELETE')"
+		  . " OR has_table_privilege('app', 'cron.job_run_details', 'DELETE')"
+		  . " OR has_table_privilege('app', 'cron.job', 'SELECT') IS NOT TRUE"),
+	'f', 'under 1.3 it reads the catalog and writes none of it');
+$old->safe_psql('postgres',
+	q{SET ROLE app; SELECT cron.alter_job(jobid, schedule => '2 seconds') FROM cron.job WHERE jobname = 'apps'});
+is($old->safe_psql('postgres', q{SELECT schedule FROM cron.job WHERE jobname = 'apps'}),
+	'2 seconds', 'and changes its 1.0 job through the API');
+my $updated_at = $old->safe_psql('postgres', 'SELECT clock_timestamp()');
+ok( poll_within(
+		$old, 'postgres',
+		"SELECT count(*) >= 1 FROM cron.job_run_details d JOIN cron.job j USING (jobid)"
+		  . " WHERE j.jobname = 'apps' AND d.start_time > '$updated_at' AND d.status = 'succeeded'"),
+	'whose runs go on under 1.3');
+is(launcher_pid($old), $pid_before, 'the same launcher ran across the three updates');
 
 # the new features work on the upgraded installation
 my $after = $old->safe_psql('postgres',
@@ -179,7 +205,7 @@ my $desc_old   = $old->safe_psql('postgres', $describe);
 my $desc_fresh = $fresh->safe_psql('postgres', $describe);
 ok(length($desc_fresh) > 1000, 'the description of the catalog is not empty');
 is($desc_old, $desc_fresh,
-	'an upgraded 1.0 has exactly the catalog of a fresh 1.2 (columns, constraints, indexes, triggers, policies, functions, views, grants, comments, members)');
+	'an upgraded 1.0 has exactly the catalog of a fresh 1.3 (columns, constraints, indexes, triggers, policies, functions, views, grants, comments, members)');
 is($from11->safe_psql('postgres', 'ALTER EXTENSION pg_beat UPDATE; ' . $describe), $desc_fresh,
 	'so has an upgraded 1.1');
 
