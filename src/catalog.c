@@ -21,6 +21,7 @@
 #include "storage/lmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/syscache.h"
@@ -61,6 +62,35 @@ catalog_kept_plan(SPIPlanPtr *plan, const char *query, int nargs,
 		*plan = p;
 	}
 	return *plan;
+}
+
+/*
+ * Execute a kept plan that finds its rows by a key the table has an index
+ * on, with sequential scans off for whatever planning the execution does.
+ *
+ * A kept plan turns generic after a few executions, and the generic plan
+ * stays until the table's statistics change.  Planned while the history was
+ * empty and had been vacuumed (a new installation, a purge that emptied it,
+ * TRUNCATE then VACUUM), a lookup by runid costs nothing as a sequential
+ * scan, and that plan is kept while a burst of runs adds thousands of rows
+ * before autovacuum looks again: every run's update reads every run recorded
+ * before it, and a burst of N runs costs the launcher O(N^2).  The index
+ * finds one row by its key at any size of the table, so that is the plan
+ * however small the table looked when it was made.
+ */
+static int
+catalog_execute_by_key(SPIPlanPtr plan, Datum *values, const char *nulls,
+					   long count)
+{
+	int			save_nestlevel = NewGUCNestLevel();
+	int			ret;
+
+	(void) set_config_option("enable_seqscan", "off", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	ret = SPI_execute_plan(plan, values, nulls, false, count);
+	/* an error unwinds this with the (sub)transaction */
+	AtEOXact_GUC(true, save_nestlevel);
+	return ret;
 }
 
 /*
@@ -398,7 +428,7 @@ beat_catalog_update_run(const BeatRunOutcome *outcome)
 	if (outcome->end_time == 0)
 		nulls[6] = 'n';
 
-	ret = SPI_execute_plan(catalog_update_plan, values, nulls, false, 0);
+	ret = catalog_execute_by_key(catalog_update_plan, values, nulls, 0);
 	if (ret != SPI_OK_UPDATE)
 		elog(ERROR, "could not update run " INT64_FORMAT ": SPI error %d",
 			 outcome->runid, ret);
