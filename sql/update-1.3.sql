@@ -43,6 +43,28 @@ REVOKE INSERT, UPDATE, DELETE ON cron.job FROM PUBLIC;
 REVOKE DELETE ON cron.job_run_details FROM PUBLIC;
 REVOKE USAGE ON SEQUENCE cron.jobid_seq FROM PUBLIC;
 
+-- ---- who the caller is, and which rows they may see -----------------------
+
+-- The rows of a table row-level security would show the caller: all of them
+-- to a superuser, a role with BYPASSRLS or a member of the table's owner,
+-- else their own.  The implementations run as the extension's owner, whom
+-- RLS does not filter, so they filter by this.
+CREATE FUNCTION cron._api_caller(api_caller oid, tbl regclass,
+                                 OUT caller_name text, OUT sees_all boolean)
+    LANGUAGE sql
+    STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT r.rolname, r.rolsuper OR r.rolbypassrls
+                      OR pg_catalog.pg_has_role(r.oid, c.relowner, 'USAGE')
+      FROM pg_catalog.pg_roles r, pg_catalog.pg_class c
+     WHERE r.oid OPERATOR(pg_catalog.=) api_caller
+       AND c.oid OPERATOR(pg_catalog.=) tbl
+$$;
+COMMENT ON FUNCTION cron._api_caller(oid, regclass)
+    IS 'the API caller''s name, and whether row-level security would show them every row of the table';
+REVOKE ALL ON FUNCTION cron._api_caller(oid, regclass) FROM PUBLIC;
+
 -- ---- cron.schedule(schedule, command) -------------------------------------
 
 CREATE FUNCTION cron._schedule_impl(api_caller oid, schedule text, command text)
@@ -214,14 +236,9 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
             MESSAGE = 'cascade must not be null';
     END IF;
-    -- the jobs row-level security would show the caller: all of them to a
-    -- superuser, a role with BYPASSRLS or the table's owner, else their own
-    SELECT r.rolname, r.rolsuper OR r.rolbypassrls
-                      OR pg_catalog.pg_has_role(r.oid, c.relowner, 'USAGE')
-      INTO v_caller, v_sees_all
-      FROM pg_catalog.pg_roles r, pg_catalog.pg_class c
-     WHERE r.oid OPERATOR(pg_catalog.=) api_caller
-       AND c.oid OPERATOR(pg_catalog.=) 'cron.job'::pg_catalog.regclass;
+    -- the jobs row-level security would show the caller
+    SELECT a.caller_name, a.sees_all INTO v_caller, v_sees_all
+      FROM cron._api_caller(api_caller, 'cron.job'::pg_catalog.regclass) a;
     IF _unschedule_impl.cascade THEN
         WITH RECURSIVE down(id) AS (
             SELECT j.jobid FROM cron.job j
@@ -276,12 +293,8 @@ BEGIN
     END IF;
     -- a name means one of the caller's own jobs, for a superuser too; the
     -- jobs that run after it are those row-level security would show
-    SELECT r.rolname, r.rolsuper OR r.rolbypassrls
-                      OR pg_catalog.pg_has_role(r.oid, c.relowner, 'USAGE')
-      INTO v_caller, v_sees_all
-      FROM pg_catalog.pg_roles r, pg_catalog.pg_class c
-     WHERE r.oid OPERATOR(pg_catalog.=) api_caller
-       AND c.oid OPERATOR(pg_catalog.=) 'cron.job'::pg_catalog.regclass;
+    SELECT a.caller_name, a.sees_all INTO v_caller, v_sees_all
+      FROM cron._api_caller(api_caller, 'cron.job'::pg_catalog.regclass) a;
     IF _unschedule_impl.cascade THEN
         WITH RECURSIVE down(id) AS (
             SELECT j.jobid FROM cron.job j
@@ -345,13 +358,9 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
             MESSAGE = 'job id must not be null';
     END IF;
-    -- the jobs row-level security would show the caller (see _unschedule_impl)
-    SELECT r.rolname, r.rolsuper OR r.rolbypassrls
-                      OR pg_catalog.pg_has_role(r.oid, c.relowner, 'USAGE')
-      INTO v_caller, v_sees_all
-      FROM pg_catalog.pg_roles r, pg_catalog.pg_class c
-     WHERE r.oid OPERATOR(pg_catalog.=) api_caller
-       AND c.oid OPERATOR(pg_catalog.=) 'cron.job'::pg_catalog.regclass;
+    -- the jobs row-level security would show the caller
+    SELECT a.caller_name, a.sees_all INTO v_caller, v_sees_all
+      FROM cron._api_caller(api_caller, 'cron.job'::pg_catalog.regclass) a;
     UPDATE cron.job j SET
         schedule = COALESCE(_alter_job_impl.schedule, j.schedule),
         command = COALESCE(_alter_job_impl.command, j.command),
@@ -423,12 +432,8 @@ BEGIN
             HINT = 'Pass ''infinity'' to delete every run that ended.';
     END IF;
     -- the rows row-level security would show the caller
-    SELECT r.rolname, r.rolsuper OR r.rolbypassrls
-                      OR pg_catalog.pg_has_role(r.oid, c.relowner, 'USAGE')
-      INTO v_caller, v_sees_all
-      FROM pg_catalog.pg_roles r, pg_catalog.pg_class c
-     WHERE r.oid OPERATOR(pg_catalog.=) api_caller
-       AND c.oid OPERATOR(pg_catalog.=) 'cron.job_run_details'::pg_catalog.regclass;
+    SELECT a.caller_name, a.sees_all INTO v_caller, v_sees_all
+      FROM cron._api_caller(api_caller, 'cron.job_run_details'::pg_catalog.regclass) a;
     DELETE FROM cron.job_run_details d
      WHERE d.end_time OPERATOR(pg_catalog.<) ended_before
        AND NOT COALESCE(d.status OPERATOR(pg_catalog.=) ANY (ARRAY['starting', 'running']), false)
@@ -471,13 +476,9 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
             MESSAGE = 'job id must not be null';
     END IF;
-    -- the jobs row-level security would show the caller (see _unschedule_impl)
-    SELECT r.rolname, r.rolsuper OR r.rolbypassrls
-                      OR pg_catalog.pg_has_role(r.oid, c.relowner, 'USAGE')
-      INTO v_caller, v_sees_all
-      FROM pg_catalog.pg_roles r, pg_catalog.pg_class c
-     WHERE r.oid OPERATOR(pg_catalog.=) api_caller
-       AND c.oid OPERATOR(pg_catalog.=) 'cron.job'::pg_catalog.regclass;
+    -- the jobs row-level security would show the caller
+    SELECT a.caller_name, a.sees_all INTO v_caller, v_sees_all
+      FROM cron._api_caller(api_caller, 'cron.job'::pg_catalog.regclass) a;
     BEGIN
         UPDATE cron.job j SET jobname = new_name
          WHERE j.jobid OPERATOR(pg_catalog.=) job_id
@@ -539,13 +540,9 @@ BEGIN
                    pg_catalog.array_to_string(v_known, ', ') OPERATOR(pg_catalog.||)
                    '.  Use cron.alter_job to change the others.';
     END IF;
-    -- the jobs row-level security would show the caller (see _unschedule_impl)
-    SELECT r.rolname, r.rolsuper OR r.rolbypassrls
-                      OR pg_catalog.pg_has_role(r.oid, c.relowner, 'USAGE')
-      INTO v_caller, v_sees_all
-      FROM pg_catalog.pg_roles r, pg_catalog.pg_class c
-     WHERE r.oid OPERATOR(pg_catalog.=) api_caller
-       AND c.oid OPERATOR(pg_catalog.=) 'cron.job'::pg_catalog.regclass;
+    -- the jobs row-level security would show the caller
+    SELECT a.caller_name, a.sees_all INTO v_caller, v_sees_all
+      FROM cron._api_caller(api_caller, 'cron.job'::pg_catalog.regclass) a;
     -- the defaults of a new job (cron.job's column defaults, and NULL)
     UPDATE cron.job j SET
         timezone = CASE WHEN 'timezone' OPERATOR(pg_catalog.=) ANY (settings)
