@@ -65,6 +65,22 @@ catalog_kept_plan(SPIPlanPtr *plan, const char *query, int nargs,
 }
 
 /*
+ * The count(*) that the query just executed returned; what names the work
+ * for the error if it did not return one row.
+ */
+static uint64
+catalog_count_result(int ret, const char *what)
+{
+	bool		isnull;
+
+	if (ret != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not %s: SPI error %d", what, ret);
+	return (uint64) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+												SPI_tuptable->tupdesc, 1,
+												&isnull));
+}
+
+/*
  * Execute a kept plan that finds its rows by a key the table has an index
  * on, with sequential scans off for whatever planning the execution does.
  *
@@ -474,7 +490,6 @@ beat_catalog_close_interrupted_runs(const int64 *keep, int nkeep,
 	ArrayType  *arr;
 	int			i;
 	int			ret;
-	bool		isnull;
 
 	elems = palloc(sizeof(Datum) * Max(nkeep, 1));
 	for (i = 0; i < nkeep; i++)
@@ -570,11 +585,7 @@ beat_catalog_close_interrupted_runs(const int64 *keep, int nkeep,
 								"  WHERE c.runid OPERATOR(pg_catalog.=) closed.runid)"
 								" SELECT pg_catalog.count(*) FROM closed",
 								9, argtypes, values, nulls, false, 0);
-	if (ret != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "could not close interrupted runs: SPI error %d", ret);
-	return (uint64) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-												 SPI_tuptable->tupdesc, 1,
-												 &isnull));
+	return catalog_count_result(ret, "close interrupted runs");
 }
 
 /*
@@ -1097,7 +1108,6 @@ beat_catalog_count_purgeable(int64 retention_usecs, int64 limit)
 {
 	Oid			argtypes[2] = {TIMESTAMPTZOID, INT8OID};
 	Datum		values[2];
-	bool		isnull;
 	int			ret;
 
 	values[0] = TimestampTzGetDatum(GetCurrentTimestamp() - retention_usecs);
@@ -1108,9 +1118,5 @@ beat_catalog_count_purgeable(int64 retention_usecs, int64 limit)
 								"  WHERE end_time OPERATOR(pg_catalog.<) $1"
 								"  LIMIT $2) s",
 								2, argtypes, values, NULL, true, 1);
-	if (ret != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "could not count the history to purge: SPI error %d", ret);
-	return (uint64) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-												SPI_tuptable->tupdesc, 1,
-												&isnull));
+	return catalog_count_result(ret, "count the history to purge");
 }

@@ -1492,13 +1492,22 @@ launcher_record_commit_requests(void)
 	bool		recorded;
 	int			i;
 
+	/*
+	 * A hint read without the lock: the session sets it under the lock and
+	 * then our latch, and the latch's barriers make it visible to the
+	 * iteration that wakes.
+	 */
+	if (!beat_shared->commit_requests)
+		return;
+
 	r.n = 0;
 	r.slotnos = palloc(sizeof(int) * beat_shared->nslots);
 	r.generations = palloc(sizeof(uint32) * beat_shared->nslots);
 	r.runids = palloc(sizeof(int64) * beat_shared->nslots);
 	r.fxids = palloc(sizeof(uint64) * beat_shared->nslots);
 
-	LWLockAcquire(beat_shared->lock, LW_SHARED);
+	LWLockAcquire(beat_shared->lock, LW_EXCLUSIVE);
+	beat_shared->commit_requests = false;
 	for (i = 0; i < beat_shared->nslots; i++)
 	{
 		BeatRunSlot *slot = &beat_shared->slots[i];

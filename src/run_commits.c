@@ -178,6 +178,7 @@ run_commits_ask_launcher(FullTransactionId fxid)
 	{
 		slot->commit_fxid = U64FromFullTransactionId(fxid);
 		slot->commit_request = BEAT_COMMIT_PENDING;
+		beat_shared->commit_requests = true;
 		latch = beat_shared->launcher_latch;
 		asked = true;
 	}

@@ -186,6 +186,13 @@ typedef struct BeatShared
 	int64		changed_jobs[BEAT_MAX_CHANGED_JOBS];
 
 	/*
+	 * A session set its slot's commit_request to PENDING since the launcher
+	 * last looked (under lock; run_commits.c, launcher_slots.c): the
+	 * launcher scans the slots only then, not in every iteration.
+	 */
+	bool		commit_requests;
+
+	/*
 	 * Figures for monitoring (metrics.c): the launcher writes them, any
 	 * backend reads them for cron_metrics.scheduler().
 	 */
