@@ -280,8 +280,7 @@ CREATE FUNCTION cron._unschedule_impl(api_caller oid, job_name text, cascade boo
     SET search_path = pg_catalog, pg_temp
     AS $$
 DECLARE
-    v_caller text;
-    v_sees_all boolean;
+    v_jobid bigint;
 BEGIN
     IF job_name IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
@@ -292,31 +291,17 @@ BEGIN
             MESSAGE = 'cascade must not be null';
     END IF;
     -- a name means one of the caller's own jobs, for a superuser too; the
-    -- jobs that run after it are those row-level security would show
-    SELECT a.caller_name, a.sees_all INTO v_caller, v_sees_all
-      FROM cron._api_caller(api_caller, 'cron.job'::pg_catalog.regclass) a;
-    IF _unschedule_impl.cascade THEN
-        WITH RECURSIVE down(id) AS (
-            SELECT j.jobid FROM cron.job j
-             WHERE j.jobname OPERATOR(pg_catalog.=) job_name
-               AND j.username OPERATOR(pg_catalog.=) v_caller
-            UNION
-            SELECT d.jobid FROM cron.job d JOIN down
-                ON d.depends_on OPERATOR(pg_catalog.@>) ARRAY[down.id]
-             WHERE v_sees_all OR d.username OPERATOR(pg_catalog.=) v_caller)
-        DELETE FROM cron.job j
-         WHERE j.jobid OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT down.id FROM down));
-    ELSE
-        DELETE FROM cron.job j
-         WHERE j.jobname OPERATOR(pg_catalog.=) job_name
-           AND j.username OPERATOR(pg_catalog.=) v_caller;
-    END IF;
-    IF NOT FOUND THEN
+    -- rest (cascade, the jobs that run after it) is unschedule by id
+    SELECT j.jobid INTO v_jobid FROM cron.job j
+     WHERE j.jobname OPERATOR(pg_catalog.=) job_name
+       AND j.username OPERATOR(pg_catalog.=)
+           (SELECT a.caller_name FROM cron._api_caller(api_caller, 'cron.job'::pg_catalog.regclass) a);
+    IF v_jobid IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'undefined_object',
             MESSAGE = pg_catalog.format('could not find valid entry for job "%s"', job_name),
             DETAIL = 'There is no job with that name that you own.';
     END IF;
-    RETURN true;
+    RETURN cron._unschedule_impl(api_caller, v_jobid, _unschedule_impl.cascade);
 END;
 $$;
 COMMENT ON FUNCTION cron._unschedule_impl(oid, text, boolean)
