@@ -980,6 +980,13 @@ $f$;
                     # cron.log_run is off: nothing to check it against
                     if why is None and not d[10] and in_window('log_run_off', s, 0.5, 0.5):
                         why = 'cron.log_run off: a run of a job without side effect leaves no trace'
+                    # without history a restart cannot tell whether a run it
+                    # had taken (its slot noted as dealt with) began before
+                    # the crash, so it does not start it again: at most once
+                    # (docs/reference.md, cron.log_run); a run that waited
+                    # for a worker when the launcher died is such a run
+                    if why is None and in_window('log_run_off', s, 0.5, 0.5) and in_window('outage', s, 3.0, 0.0):
+                        why = 'cron.log_run off: taken, not begun before a crash; not run again without history'
                     if why:
                         reasons[why] += 1
                         continue
